@@ -76,6 +76,23 @@ const envSchema = z.object({
   ENPHASE_PLAN: z.enum(PLAN_NAMES).default('watt'),
   ENPHASE_RATE_PER_MINUTE: positiveInt.optional(),
   ENPHASE_QUOTA_PER_MONTH: positiveInt.optional(),
+  ENPHASE_QUOTA_RESERVE: z
+    .string()
+    .default('5%')
+    .transform((s, ctx) => {
+      const match = /^(\d+(?:\.\d+)?)(%?)$/.exec(s.trim());
+      const amount = match ? Number(match[1]) : NaN;
+      if (!match || (match[2] === '%' && amount >= 100)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a number of requests (50) or a percentage below 100 (5%)',
+        });
+        return z.NEVER;
+      }
+      return { amount, unit: match[2] === '%' ? ('percent' as const) : ('requests' as const) };
+    }),
+  ENPHASE_REDIRECT_URI: z.string().default('https://api.enphaseenergy.com/oauth/redirect_uri'),
+  PLAN_RESTRICTION_RECHECK: duration('24h'),
   REDIS_URL: z
     .string()
     .default('redis://127.0.0.1:6379')
@@ -107,8 +124,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   METRICS_PORT: z
     .string()
-    .default('9464')
     .regex(/^\d+$/, 'must be a port number')
+    .default('9464')
     .transform(Number)
     .refine((n) => n >= 0 && n <= 65_535, 'must be a port number (0-65535)'),
 });
@@ -125,6 +142,11 @@ export interface Config {
     ratePerMinute: number;
     /** null: the plan has no monthly cap. */
     quotaPerMonth: number | null;
+    /** Requests of the month kept back for interactive use (`auth`, `status`), never spent by syncs. */
+    quotaReserve: number;
+    redirectUri: string;
+    /** How long a 401/403 plan restriction is remembered before the endpoint is tried again. */
+    planRestrictionRecheckMs: number;
   };
   redisUrl: string;
   influx: {
@@ -176,6 +198,14 @@ export function parseConfig(env: Env): Config {
     );
   }
   const preset = e.ENPHASE_PLAN === 'custom' ? undefined : PLAN_PRESETS[e.ENPHASE_PLAN];
+  const quotaPerMonth = e.ENPHASE_QUOTA_PER_MONTH ?? preset?.perMonth ?? null;
+  const reserve = e.ENPHASE_QUOTA_RESERVE;
+  const quotaReserve =
+    quotaPerMonth === null
+      ? 0
+      : reserve.unit === 'percent'
+        ? Math.ceil((quotaPerMonth * reserve.amount) / 100)
+        : Math.floor(reserve.amount);
   return {
     enphase: {
       apiUrl: e.ENPHASE_API_URL,
@@ -186,7 +216,10 @@ export function parseConfig(env: Env): Config {
       refreshToken: e.ENPHASE_REFRESH_TOKEN,
       plan: e.ENPHASE_PLAN,
       ratePerMinute: e.ENPHASE_RATE_PER_MINUTE ?? preset?.perMinute ?? 0,
-      quotaPerMonth: e.ENPHASE_QUOTA_PER_MONTH ?? preset?.perMonth ?? null,
+      quotaPerMonth,
+      quotaReserve,
+      redirectUri: e.ENPHASE_REDIRECT_URI,
+      planRestrictionRecheckMs: e.PLAN_RESTRICTION_RECHECK,
     },
     redisUrl: e.REDIS_URL,
     influx: {

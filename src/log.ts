@@ -33,7 +33,10 @@ export const REDACT_PATHS = [
 
 export type { Logger };
 
-export function createLogger(options: { level?: string; name?: string } = {}, destination?: pino.DestinationStream): Logger {
+export function createLogger(
+  options: { level?: string; name?: string } = {},
+  destination?: pino.DestinationStream,
+): Logger {
   const opts: LoggerOptions = {
     level: options.level ?? 'info',
     name: options.name ?? 'enphase-etl',

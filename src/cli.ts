@@ -1,0 +1,51 @@
+// The command line of DESIGN §4. Each command lives in its own module under src/commands/ and
+// registers itself here; this file only maps outcomes to exit codes.
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from './config.js';
+import { InterruptedError, NotBuiltError, UsageError } from './commands/errors.js';
+import { registerPendingCommands } from './commands/not-built.js';
+
+export function buildProgram(): Command {
+  const program = new Command('enphase-etl')
+    .description(
+      'Keeps InfluxDB filled with what the Enphase Enlighten Systems API v4 knows about your systems.',
+    )
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  // Each command module adds itself here (one line each); what is left is registered as pending.
+  registerPendingCommands(program);
+  return program;
+}
+
+/** Exit code for an error that escaped a command (DESIGN §4). */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
+  }
+  if (error instanceof ConfigError || error instanceof UsageError) return 2;
+  return 1;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    const code = exitCodeFor(error);
+    // Commander has already printed its own usage message; the others get one clear line.
+    if (!(error instanceof CommanderError)) {
+      const known =
+        error instanceof ConfigError ||
+        error instanceof UsageError ||
+        error instanceof NotBuiltError ||
+        error instanceof InterruptedError;
+      process.stderr.write(
+        `enphase-etl: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`,
+      );
+    }
+    process.exitCode = code;
+  }
+}
+
+await main(process.argv);
