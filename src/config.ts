@@ -180,10 +180,11 @@ export function readEnv(env: Env = process.env, dotenvPath = '.env'): Env {
 
 /** Validates the environment into a Config; throws ConfigError naming every bad variable. */
 export function parseConfig(env: Env): Config {
+  // An empty value (`SYNC_INTERVAL=` in .env, `${VAR:-}` in compose files) means "not set".
   const relevant = Object.fromEntries(
     Object.keys(envSchema.shape).flatMap((key) => {
       const value = env[key];
-      return value === undefined ? [] : [[key, value]];
+      return value === undefined || value.trim() === '' ? [] : [[key, value]];
     }),
   );
   const result = envSchema.safeParse(relevant);
