@@ -27,7 +27,8 @@ export function exitCodeFor(error: unknown): number {
   return 1;
 }
 
-async function main(argv: string[]): Promise<void> {
+/** Runs the command line; sets process.exitCode instead of exiting, so open work can finish. */
+export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -47,5 +48,3 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = code;
   }
 }
-
-await main(process.argv);
