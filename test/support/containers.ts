@@ -1,13 +1,40 @@
 // The container path of the resolution order: used only when a container runtime answers. This
 // machine has none, so this code is kept small; testcontainers' Ryuk removes leftovers at exit.
+import { existsSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import type { Backend } from './backend.js';
+import { containersDisabled } from './env.js';
 import { freePort } from './ports.js';
 import { pollUntil } from './wait.js';
 
 let runtimeCheck: Promise<boolean> | undefined;
 
-/** Asked once per process: without a runtime testcontainers rejects within milliseconds. */
+/**
+ * Whether testcontainers could possibly find a runtime: the places its strategies look (DOCKER_HOST,
+ * ~/.testcontainers.properties, the Docker and rootless sockets, Windows pipes). Loading
+ * testcontainers costs about half a second per test file, so without any hint we skip it.
+ */
+function runtimeHintPresent(): boolean {
+  if (process.platform === 'win32' || process.env.DOCKER_HOST !== undefined) return true;
+  const runtimeDir = process.env.XDG_RUNTIME_DIR;
+  const candidates = [
+    join(homedir(), '.testcontainers.properties'),
+    '/var/run/docker.sock',
+    ...(runtimeDir === undefined ? [] : [join(runtimeDir, 'docker.sock')]),
+    join(homedir(), '.docker', 'run', 'docker.sock'),
+    join(homedir(), '.docker', 'desktop', 'docker.sock'),
+    join('/run', 'user', String(userInfo().uid), 'docker.sock'),
+  ];
+  return candidates.some((path) => existsSync(path));
+}
+
+/**
+ * Asked once per process (without a runtime testcontainers rejects within milliseconds), unless
+ * TEST_NO_CONTAINERS turns the container path off.
+ */
 export function containerRuntimeAvailable(): Promise<boolean> {
+  if (containersDisabled() || !runtimeHintPresent()) return Promise.resolve(false);
   runtimeCheck ??= import('testcontainers')
     .then((tc) => tc.getContainerRuntimeClient())
     .then(
@@ -25,6 +52,8 @@ export interface ContainerSpec {
   environment?: Record<string, string>;
   /** Resolves true once the server answers on host:port (polled after every start). */
   isReady(host: string, port: number): Promise<boolean>;
+  /** kill() stops the container with SIGTERM (and a grace period) instead of at once. */
+  gracefulKill?: boolean;
 }
 
 export interface StartedServiceContainer extends Backend {
@@ -56,7 +85,7 @@ export async function startServiceContainer(spec: ContainerSpec): Promise<Starte
     host,
     port: hostPort,
     kill: async () => {
-      await client.container.stop(container, { timeout: 0 });
+      await client.container.stop(container, { timeout: spec.gracefulKill ? 10_000 : 0 });
     },
     start: async () => {
       await client.container.start(container);

@@ -15,3 +15,11 @@ export function serviceUrlFromEnv(kind: ServiceKind): string | undefined {
   if (value === undefined || value === '') return undefined;
   return value.replace(/\/+$/, '');
 }
+
+/** TEST_NO_CONTAINERS=1 skips the container path even where a container runtime answers. */
+export const NO_CONTAINERS_VARIABLE = 'TEST_NO_CONTAINERS';
+
+export function containersDisabled(): boolean {
+  const value = process.env[NO_CONTAINERS_VARIABLE]?.trim().toLowerCase();
+  return value !== undefined && value !== '' && value !== '0' && value !== 'false';
+}

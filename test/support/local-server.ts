@@ -1,11 +1,11 @@
 // Starts a server binary in a temporary folder and manages it by PID. Output goes to a log file,
 // not a pipe, so no stream keeps jest alive; the child is unref'd for the same reason.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Backend } from './backend.js';
+import { folderPrefix, PID_FILE, sweepLeftoversOnce, track, untrackFolder } from './leftovers.js';
 import { freePorts } from './ports.js';
 import { sleep } from './wait.js';
 
@@ -13,10 +13,9 @@ const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 const POLL_INTERVAL_MS = 50;
 
-/** Full path of an executable on PATH (or in the usual sbin folders), or undefined. */
+/** Full path of an executable on PATH, or undefined. */
 export function findBinary(name: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/sbin'];
-  for (const dir of dirs) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (dir === '') continue;
     const candidate = join(dir, name);
     try {
@@ -29,22 +28,8 @@ export function findBinary(name: string): string | undefined {
   return undefined;
 }
 
-// --- the safety net: no server outlives the process that started it -------------------------
-// Two layers: setpriv's parent-death signal makes the kernel SIGKILL the server when the jest
-// worker dies in any way (even SIGKILL); the 'exit' hook covers machines without setpriv.
+/** Without setpriv (not Linux) servers still stop with their starter through the other layers. */
 const SETPRIV = findBinary('setpriv');
-const running = new Set<ChildProcess>();
-const folders = new Set<string>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
-    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-  });
-}
 
 export interface LocalServerSpec {
   /** Short name for messages and the temp folder, e.g. 'redis'. */
@@ -56,6 +41,8 @@ export interface LocalServerSpec {
   prepare(folder: string, ports: number[]): Promise<string[]> | string[];
   /** Resolves true once the server answers; called repeatedly until it does. */
   isReady(ports: number[]): Promise<boolean>;
+  /** The signal of kill(); SIGKILL unless a server would lose acknowledged writes to it. */
+  killSignal?: NodeJS.Signals;
 }
 
 export interface LocalServer extends Backend {
@@ -109,9 +96,8 @@ export async function startLocalServer(spec: LocalServerSpec): Promise<LocalServ
 }
 
 async function startOnPorts(spec: LocalServerSpec, ports: number[]): Promise<LocalServer> {
-  installExitHook();
-  const folder = await mkdtemp(join(tmpdir(), `enphase-etl-test-${spec.name}-`));
-  folders.add(folder);
+  sweepLeftoversOnce();
+  const folder = await mkdtemp(folderPrefix(spec.name));
   const logFile = join(folder, `${spec.name}.log`);
   let child: ChildProcess | undefined;
   let spawnError: Error | undefined;
@@ -127,8 +113,8 @@ async function startOnPorts(spec: LocalServerSpec, ports: number[]): Promise<Loc
       const started = spawn(command, argv, { cwd: folder, stdio: ['ignore', fd, fd] });
       started.once('error', (error) => (spawnError = error));
       started.unref();
-      running.add(started);
-      started.once('exit', () => running.delete(started));
+      track(started, folder);
+      if (started.pid !== undefined) writeFileSync(join(folder, PID_FILE), String(started.pid));
       return started;
     } finally {
       closeSync(fd); // the child holds its own copy
@@ -174,7 +160,7 @@ async function startOnPorts(spec: LocalServerSpec, ports: number[]): Promise<Loc
   } catch (error) {
     await halt('SIGKILL');
     await rm(folder, { recursive: true, force: true });
-    folders.delete(folder);
+    untrackFolder(folder);
     throw error;
   }
 
@@ -184,11 +170,11 @@ async function startOnPorts(spec: LocalServerSpec, ports: number[]): Promise<Loc
     ports,
     pid: () => (child !== undefined && !hasExited(child) ? child.pid : undefined),
     start,
-    kill: () => halt('SIGKILL'),
+    kill: () => halt(spec.killSignal ?? 'SIGKILL'),
     stop: async () => {
       await halt('SIGTERM');
       await rm(folder, { recursive: true, force: true });
-      folders.delete(folder);
+      untrackFolder(folder);
     },
   };
 }

@@ -28,13 +28,13 @@ describe('startRedis', () => {
     expect(await withClient(first, (client) => client.get(key))).toBe(value);
   });
 
-  it('gives each handle its own prefix, and a key under one is invisible under the other', async () => {
+  it("gives each handle a prefix no other handle's keys can fall under", async () => {
     expect(first.prefix).not.toBe(second.prefix);
-    const suffix = 'isolated';
-    await withClient(first, (client) => client.set(`${first.prefix}:${suffix}`, 'first'));
-    // A separate local server (or, on a shared external one, a different prefix) must not see it.
-    const seen = await withClient(second, (client) => client.get(`${second.prefix}:${suffix}`));
-    expect(seen).toBeNull();
+    expect(first.prefix.startsWith(second.prefix) || second.prefix.startsWith(first.prefix)).toBe(false);
+    expect(first.prefix).toMatch(/^[a-z0-9_]+$/);
+    await withClient(first, (client) => client.set(`${first.prefix}:isolated`, 'first'));
+    const underSecond = await withClient(second, (client) => client.keys(`${second.prefix}*`));
+    expect(underSecond).toEqual([]);
   });
 });
 

@@ -36,3 +36,28 @@ describe('startVictoriaMetrics', () => {
     ]);
   });
 });
+
+describe('startVictoriaMetrics kill and start', () => {
+  it('is unreachable while killed and keeps flushed data after start()', async () => {
+    const vm = await startVictoriaMetrics();
+    try {
+      const write = await fetch(`${vm.url}/write`, {
+        method: 'POST',
+        body: 'vmoutage,system_id=1 watts=42 1700000000000000000',
+      });
+      expect(write.status).toBe(204);
+      expect(await vm.exportSeries('{__name__="vmoutage_watts"}')).toHaveLength(1); // flushes too
+
+      await vm.kill();
+      await expect(fetch(`${vm.url}/health`)).rejects.toThrow();
+      await vm.start();
+
+      const samples = await vm.exportSeries('{__name__="vmoutage_watts"}');
+      expect(samples).toEqual([
+        { metric: { __name__: 'vmoutage_watts', system_id: '1' }, values: [42], timestamps: [1700000000000] },
+      ]);
+    } finally {
+      await vm.stop();
+    }
+  });
+});

@@ -20,7 +20,7 @@ export interface VictoriaMetricsHandle {
   exportSeries(match: string): Promise<VmSample[]>;
   /** Stops what this handle started (nothing for an external server). */
   stop(): Promise<void>;
-  /** SIGKILLs the server, for outage tests (a server the harness started only). */
+  /** Stops the server for outage tests, with SIGTERM so accepted samples survive (local only). */
   kill(): Promise<void>;
   /** Starts it again on the same port and storage folder. */
   start(): Promise<void>;
@@ -71,6 +71,7 @@ async function locateServer(): Promise<{ url: string; backend: Backend }> {
       port: 8428,
       command: [RETENTION, '-search.latencyOffset=0s'],
       isReady: (host, port) => vmIsHealthy(`http://${host}:${port}`),
+      gracefulKill: true, // see killSignal below
     });
     return { url: `http://${container.host}:${container.port}`, backend: container };
   }
@@ -91,6 +92,9 @@ async function locateServer(): Promise<{ url: string; backend: Backend }> {
       '-search.disableCache',
     ],
     isReady: ([port]) => vmIsHealthy(`http://127.0.0.1:${port}`),
+    // VictoriaMetrics keeps the last seconds of accepted samples in memory (force_flush makes them
+    // searchable, not durable): a SIGKILL would drop them, so kill() lets it shut down cleanly.
+    killSignal: 'SIGTERM',
   });
   return { url: `http://127.0.0.1:${server.ports[0]}`, backend: server };
 }
