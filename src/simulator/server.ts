@@ -15,6 +15,9 @@ import type { ResolvedOptions } from './options.js';
 import { planAllows } from './plan-access.js';
 import { MemoryRequestLog, stripKey, toTemplate } from './request-log.js';
 import { registerAdminRoutes } from './routes/admin.js';
+import { registerConfigRoutes } from './routes/config.js';
+import { registerEvChargerRoutes } from './routes/ev-charger.js';
+import { registerEventRoutes } from './routes/events.js';
 import { registerOauthRoutes } from './routes/oauth.js';
 import { registerSystemRoutes } from './routes/systems.js';
 import { TokenStore } from './tokens.js';
@@ -66,6 +69,9 @@ function tooManyRequests(
 
 function registerApiRoutes(app: FastifyInstance, ctx: SimContext): void {
   registerSystemRoutes(app, ctx);
+  registerEventRoutes(app, ctx);
+  registerConfigRoutes(app, ctx);
+  registerEvChargerRoutes(app, ctx);
 }
 
 export function buildServer(options: ResolvedOptions): SimServer {
