@@ -28,7 +28,7 @@ export function findBinary(name: string): string | undefined {
   return undefined;
 }
 
-/** Without setpriv (not Linux) servers still stop with their starter through the other layers. */
+/** Without setpriv (not Linux) an orphaned server lives until the next run's sweep (leftovers.ts). */
 const SETPRIV = findBinary('setpriv');
 
 export interface LocalServerSpec {
