@@ -1,0 +1,278 @@
+// The batching core shared by both transports: a bounded buffer cut into batches, a few requests in
+// flight, and per batch the taxonomy of policy.ts (retry without time limit, split on 413, bisect to
+// the bad lines on other 4xx, stop on configuration errors).
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../log.js';
+import { backoffDelay } from './backoff.js';
+import { InfluxConfigError, LoaderAbortedError, LoaderClosedError } from './errors.js';
+import type { LineWriter, LoaderOptions, LoaderStats } from './line-writer.js';
+import { classifyFailure, classifyResponse, halves, type WriteVerdict } from './policy.js';
+import type { WriteTransport } from './transport.js';
+
+interface Batch {
+  lines: string[];
+  settled: Promise<void>;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/** Log a retried batch on its first failure and then every this many attempts, not on each one. */
+const RETRY_LOG_EVERY = 10;
+/** A bad line is logged up to this many characters. */
+const LOGGED_LINE_CHARS = 1_000;
+
+function newBatch(lines: string[]): Batch {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const settled = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Nobody may be waiting on this batch (no flush yet): its failure is handled where it is awaited
+  // and must never surface as an unhandled rejection.
+  settled.catch(() => undefined);
+  return { lines, settled, resolve, reject };
+}
+
+export class BatchingWriter implements LineWriter {
+  private current: string[] = [];
+  private readonly queue: Batch[] = [];
+  private readonly unsettled = new Set<Promise<void>>();
+  private inFlight = 0;
+  private buffered = 0;
+  private delivered = 0;
+  private dropped = 0;
+  private retries = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private spaceWaiters: (() => void)[] = [];
+  private failure: Error | undefined;
+  private closed = false;
+  private readonly aborter = new AbortController();
+
+  constructor(
+    private readonly transport: WriteTransport,
+    private readonly options: LoaderOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  async write(lines: readonly string[]): Promise<void> {
+    let offset = 0;
+    while (offset < lines.length) {
+      this.throwIfUnusable();
+      const room = this.options.maxBufferedLines - this.buffered;
+      if (room <= 0) {
+        await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
+        continue;
+      }
+      const end = Math.min(lines.length, offset + room);
+      for (; offset < end; offset++) {
+        this.current.push(lines[offset] as string);
+        this.buffered++;
+        if (this.current.length >= this.options.batchSize) this.cutBatch();
+      }
+      this.armTimer();
+    }
+  }
+
+  async flush(): Promise<void> {
+    this.throwIfFailed();
+    this.cutBatch();
+    const outcomes = await Promise.allSettled([...this.unsettled]);
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+    this.throwIfFailed();
+  }
+
+  async close(options: { deadlineMs?: number } = {}): Promise<void> {
+    this.closed = true;
+    this.wakeSpaceWaiters();
+    const deadline =
+      options.deadlineMs === undefined
+        ? undefined
+        : setTimeout(() => this.abort(), Math.max(0, options.deadlineMs));
+    try {
+      if (this.failure === undefined) await this.flush();
+      else throw this.failure;
+    } finally {
+      if (deadline) clearTimeout(deadline);
+      this.clearTimer();
+      await this.transport.close();
+    }
+  }
+
+  stats(): LoaderStats {
+    return {
+      delivered: this.delivered,
+      dropped: this.dropped,
+      retries: this.retries,
+      buffered: this.buffered,
+    };
+  }
+
+  /** Stops every retry now; lines not yet acknowledged are reported, not written. */
+  abort(): void {
+    if (this.aborter.signal.aborted) return;
+    this.fail(new LoaderAbortedError(this.buffered));
+    this.aborter.abort();
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private throwIfUnusable(): void {
+    this.throwIfFailed();
+    if (this.closed) throw new LoaderClosedError();
+  }
+
+  private armTimer(): void {
+    if (this.timer !== undefined || this.current.length === 0) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.cutBatch();
+    }, this.options.flushIntervalMs);
+    // The timer alone must not keep a process alive; whoever wrote lines flushes or closes.
+    this.timer.unref();
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Turns the lines gathered so far into a batch and queues it. */
+  private cutBatch(): void {
+    this.clearTimer();
+    if (this.current.length === 0) return;
+    const batch = newBatch(this.current);
+    this.current = [];
+    this.unsettled.add(batch.settled);
+    if (this.failure !== undefined) {
+      this.settle(batch, this.failure);
+      return;
+    }
+    this.queue.push(batch);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.options.concurrency && this.queue.length > 0) {
+      const batch = this.queue.shift() as Batch;
+      this.inFlight++;
+      this.deliver(batch.lines).then(
+        () => {
+          this.inFlight--;
+          this.settle(batch);
+        },
+        (error: unknown) => {
+          this.inFlight--;
+          const failure = error instanceof Error ? error : new Error(String(error));
+          this.fail(failure);
+          this.settle(batch, failure);
+        },
+      );
+    }
+  }
+
+  private settle(batch: Batch, error?: Error): void {
+    this.buffered -= batch.lines.length;
+    this.unsettled.delete(batch.settled);
+    if (error) batch.reject(error);
+    else batch.resolve();
+    this.wakeSpaceWaiters();
+    this.pump();
+  }
+
+  /** The loader cannot go on: every queued batch fails with the same error, writers are woken. */
+  private fail(error: Error): void {
+    if (this.failure !== undefined) return;
+    this.failure = error;
+    this.logger.error({ err: error }, 'loader stopped');
+    for (const batch of this.queue.splice(0)) this.settle(batch, error);
+    this.wakeSpaceWaiters();
+  }
+
+  private wakeSpaceWaiters(): void {
+    const waiters = this.spaceWaiters;
+    this.spaceWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Sends one batch until InfluxDB has every good line of it. Rejects only to stop the loader. */
+  private async deliver(lines: string[]): Promise<void> {
+    const signal = this.aborter.signal;
+    for (let attempt = 1; ; attempt++) {
+      if (signal.aborted) throw this.failure ?? new LoaderAbortedError(lines.length);
+      const verdict = await this.attempt(lines, signal);
+      switch (verdict.kind) {
+        case 'delivered':
+          this.delivered += lines.length;
+          if (attempt > 1)
+            this.logger.info(
+              { transport: this.transport.name, lines: lines.length, attempts: attempt },
+              'InfluxDB write succeeded after retries',
+            );
+          return;
+        case 'split':
+        case 'reject':
+          if (lines.length === 1) {
+            this.drop(lines[0] as string, verdict.reason);
+            return;
+          }
+          // Every line that is not bad gets written: a half that succeeds is done, a half that is
+          // rejected again is halved again, down to the bad lines. Rewrites are idempotent.
+          for (const half of halves(lines)) await this.deliver(half);
+          return;
+        case 'config':
+          throw new InfluxConfigError(
+            `InfluxDB refused the write through ${this.transport.name} (${verdict.reason}); ` +
+              'check INFLUX_URL, INFLUX_API and the credentials and target (token, org, bucket, or database, user, password)',
+            verdict.status,
+          );
+        case 'retry': {
+          this.retries++;
+          const waitMs = verdict.waitMs ?? backoffDelay(attempt, this.options.backoff, this.options.random);
+          if (attempt === 1 || attempt % RETRY_LOG_EVERY === 0)
+            this.logger.warn(
+              {
+                transport: this.transport.name,
+                lines: lines.length,
+                attempt,
+                waitMs,
+                reason: verdict.reason,
+              },
+              'InfluxDB write failed; retrying',
+            );
+          try {
+            await sleep(waitMs, undefined, { signal });
+          } catch {
+            // aborted: the top of the loop reports it
+          }
+        }
+      }
+    }
+  }
+
+  private async attempt(lines: string[], signal: AbortSignal): Promise<WriteVerdict> {
+    try {
+      return classifyResponse(await this.transport.send(lines, signal));
+    } catch (error) {
+      if (signal.aborted) return { kind: 'retry', reason: 'aborted' };
+      const verdict = classifyFailure(error);
+      if (verdict === undefined) throw error;
+      return verdict;
+    }
+  }
+
+  private drop(line: string, reason: string): void {
+    this.dropped++;
+    this.logger.error(
+      {
+        transport: this.transport.name,
+        line: line.length > LOGGED_LINE_CHARS ? `${line.slice(0, LOGGED_LINE_CHARS)}…` : line,
+        reason,
+      },
+      'InfluxDB rejected a line; dropped it and wrote the rest',
+    );
+  }
+}

@@ -1,0 +1,23 @@
+// What the batching core needs from a transport: send one batch, report the HTTP answer as it is.
+// Classification happens in policy.ts, so both transports share one taxonomy.
+
+/** InfluxDB's answer to one write request, whatever its status. */
+export interface WriteResponse {
+  status: number;
+  /** Response body (InfluxDB names the bad line and the reason here). */
+  body: string;
+  /** The Retry-After header, if any (seconds or an HTTP date). */
+  retryAfter?: string;
+}
+
+export interface WriteTransport {
+  /** Short name for logs: 'v1' or 'v2'. */
+  readonly name: string;
+  /**
+   * POSTs the lines (one request). Resolves with any HTTP answer; rejects only when no answer came
+   * (connection refused, reset, timeout).
+   */
+  send(lines: readonly string[], signal: AbortSignal): Promise<WriteResponse>;
+  /** Releases sockets. */
+  close(): Promise<void>;
+}
