@@ -1,0 +1,179 @@
+// The pure window planner: for a dataset and a time range, the requests that fetch it.
+//
+// Each endpoint's own rules (openapi/enphase-v4-openapi.yaml):
+// - telemetry (`start_at` + `granularity`): the response covers intervals that start in
+//   [start_at, start_at + granularity), where `day` = 86 400 s and `week` = 604 800 s, cut at
+//   the time of the request; 5-minute series allow at most `day` (288 intervals), the 15-minute
+//   battery and meter series `week` (672), import/export `day` (96).
+// - rgm_stats (`start_at`, `end_at`): rounded down to 15 minutes, at most 7 days apart;
+//   intervals are labelled by their end, so [start_at, end_at) of interval starts.
+// - `*_lifetime` (`start_date`, `end_date`, both local calendar days, end inclusive): one request
+//   for the whole range; no 2-year limit, but never today (it is not final).
+// - events/alarms (`start_time`, `end_time`): at most one week per call, not older than 9 months.
+// - snapshots (system, latest, config, ev_charger devices): one request, no range.
+// Every interval window starts on the grid, at or after the API's 2-year limit and the interval
+// holding the system's operational_at, and ends at or before the last complete interval before
+// `now`. Windows are consecutive [from, to) spans of the maximum length, so they tile the range
+// with no gap and no overlap and their number is the minimum: ceil(range / span).
+import { DateTime } from 'luxon';
+import type { DatasetName } from '../datasets.js';
+import {
+  addDays,
+  alignDown,
+  alignUp,
+  assertTimeZone,
+  DAY,
+  localDate,
+  localMidnight,
+  WEEK,
+} from '../normalize/time.js';
+
+export type WindowRule =
+  | { kind: 'telemetry'; grid: number; span: number; granularity: 'day' | 'week' }
+  | { kind: 'range'; grid: number; span: number }
+  | { kind: 'daily' }
+  | { kind: 'events'; span: number; maxAgeMonths: number }
+  | { kind: 'snapshot' };
+
+const FIVE_MIN = 300;
+const FIFTEEN_MIN = 900;
+
+export const WINDOW_RULES: Readonly<Record<DatasetName, WindowRule>> = {
+  production_micro: { kind: 'telemetry', grid: FIVE_MIN, span: DAY, granularity: 'day' },
+  micro: { kind: 'telemetry', grid: FIVE_MIN, span: DAY, granularity: 'day' },
+  production_meter: { kind: 'telemetry', grid: FIFTEEN_MIN, span: WEEK, granularity: 'week' },
+  consumption: { kind: 'telemetry', grid: FIFTEEN_MIN, span: WEEK, granularity: 'week' },
+  battery: { kind: 'telemetry', grid: FIFTEEN_MIN, span: WEEK, granularity: 'week' },
+  battery_device: { kind: 'telemetry', grid: FIFTEEN_MIN, span: WEEK, granularity: 'week' },
+  grid_import: { kind: 'telemetry', grid: FIFTEEN_MIN, span: DAY, granularity: 'day' },
+  grid_export: { kind: 'telemetry', grid: FIFTEEN_MIN, span: DAY, granularity: 'day' },
+  // The EV charger's 15-minute telemetry documents only `day` (and `week` without a maximum).
+  ev_charger: { kind: 'telemetry', grid: FIFTEEN_MIN, span: DAY, granularity: 'day' },
+  rgm: { kind: 'range', grid: FIFTEEN_MIN, span: WEEK },
+  energy_daily: { kind: 'daily' },
+  events: { kind: 'events', span: WEEK, maxAgeMonths: 9 },
+  system: { kind: 'snapshot' },
+  latest: { kind: 'snapshot' },
+  config: { kind: 'snapshot' },
+};
+
+export type WindowQuery =
+  | { start_at: number; granularity: 'day' | 'week' }
+  | { start_at: number; end_at: number }
+  | { start_date: string; end_date: string }
+  | { start_time: number; end_time: number }
+  | Record<string, never>;
+
+export interface RequestWindow {
+  /** What the request covers: interval starts (or local midnights) in [from, to), epoch seconds. */
+  from: number;
+  to: number;
+  /** The query parameters of the request. */
+  query: WindowQuery;
+}
+
+export interface PlanInput {
+  dataset: DatasetName;
+  /** Range of interval starts wanted, [from, to), epoch seconds. */
+  from: number;
+  to: number;
+  now: number;
+  /** The system's operational_at (epoch seconds), when known. */
+  operationalAt?: number | null;
+  /** The system's IANA time zone (daily series, the 2-year limit's calendar). */
+  timeZone: string;
+}
+
+/**
+ * The earliest instant the API accepts as a start: 2 years before `now`. Calendar years and
+ * 730 days differ by a leap day; the later of the two is safe under either reading.
+ */
+export function twoYearLimit(now: number, timeZone: string): number {
+  const calendar = DateTime.fromSeconds(now, { zone: timeZone }).minus({ years: 2 }).toSeconds();
+  return Math.max(calendar, now - 730 * DAY);
+}
+
+function monthsBefore(now: number, months: number, timeZone: string): number {
+  return Math.ceil(DateTime.fromSeconds(now, { zone: timeZone }).minus({ months }).toSeconds());
+}
+
+/** The clamped, grid-aligned range [start, end) an interval dataset can be fetched for. */
+export function clampedRange(
+  input: PlanInput,
+  grid: number,
+  earliest: number,
+): { start: number; end: number } {
+  let start = Math.max(alignDown(input.from, grid), alignUp(earliest, grid));
+  if (input.operationalAt !== undefined && input.operationalAt !== null) {
+    start = Math.max(start, alignDown(input.operationalAt, grid));
+  }
+  // Only whole intervals that have ended by `now`.
+  const end = Math.min(alignUp(input.to, grid), alignDown(input.now, grid));
+  return { start, end };
+}
+
+function tile(
+  start: number,
+  end: number,
+  span: number,
+  query: (from: number, to: number) => WindowQuery,
+): RequestWindow[] {
+  const out: RequestWindow[] = [];
+  for (let from = start; from < end; from += span) {
+    const to = Math.min(from + span, end);
+    out.push({ from, to, query: query(from, to) });
+  }
+  return out;
+}
+
+function planDaily(input: PlanInput): RequestWindow[] {
+  const zone = input.timeZone;
+  let from = input.from;
+  if (input.operationalAt !== undefined && input.operationalAt !== null)
+    from = Math.max(from, input.operationalAt);
+  const startDate = localDate(from, zone);
+  const yesterday = addDays(localDate(input.now, zone), -1);
+  const lastWanted = localDate(input.to - 1, zone);
+  const endDate = lastWanted < yesterday ? lastWanted : yesterday;
+  if (startDate > endDate) return [];
+  return [
+    {
+      from: localMidnight(startDate, zone),
+      to: localMidnight(addDays(endDate, 1), zone),
+      query: { start_date: startDate, end_date: endDate },
+    },
+  ];
+}
+
+/** The requests for `input.dataset` over [from, to): see the file comment for the rules. */
+export function planWindows(input: PlanInput): RequestWindow[] {
+  assertTimeZone(input.timeZone);
+  const rule = WINDOW_RULES[input.dataset];
+  switch (rule.kind) {
+    case 'snapshot':
+      return [{ from: input.now, to: input.now, query: {} }];
+    case 'daily':
+      return planDaily(input);
+    case 'telemetry': {
+      const { start, end } = clampedRange(input, rule.grid, twoYearLimit(input.now, input.timeZone));
+      return tile(start, end, rule.span, (from) => ({ start_at: from, granularity: rule.granularity }));
+    }
+    case 'range': {
+      const { start, end } = clampedRange(input, rule.grid, twoYearLimit(input.now, input.timeZone));
+      return tile(start, end, rule.span, (from, to) => ({ start_at: from, end_at: to }));
+    }
+    case 'events': {
+      const earliest = monthsBefore(input.now, rule.maxAgeMonths, input.timeZone);
+      const { start, end } = clampedRange(input, 1, earliest);
+      return tile(start, end, rule.span, (from, to) => ({
+        start_time: from,
+        end_time: to,
+      }));
+    }
+  }
+}
+
+/** The least number of requests that can cover [start, end) with windows of at most `span`. */
+export function minimumRequests(start: number, end: number, span: number): number {
+  return end > start ? Math.ceil((end - start) / span) : 0;
+}

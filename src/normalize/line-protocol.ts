@@ -1,0 +1,125 @@
+// DataPoint → one line of InfluxDB line protocol, precision seconds.
+//
+// Why not the client library's `Point`: building one object per line tops out near 600k
+// points/s (TOOLCHAIN.md), and this runs for every interval of every system. The library's own
+// exported `escape` functions do all escaping here (DESIGN §4: never hand-written escaping);
+// the escaped measurement names, tag keys and field keys are computed once per measurement.
+// Tags are written sorted by key (InfluxDB's canonical order), fields in sorted key order too,
+// so one point always gives one byte-identical line.
+import { escape } from '@influxdata/influxdb-client';
+import type { DataPoint, FieldValue } from './point.js';
+import { SCHEMA, type FieldType, type MeasurementSchema } from './schema.js';
+
+export class LineProtocolError extends Error {
+  override name = 'LineProtocolError';
+}
+
+interface CompiledField {
+  key: string;
+  /** `escapedKey=` */
+  prefix: string;
+  type: FieldType;
+}
+
+interface CompiledMeasurement {
+  head: string;
+  tags: { key: string; prefix: string }[];
+  fields: CompiledField[];
+  fieldTypes: Readonly<Record<string, FieldType>>;
+}
+
+function compile(name: string, schema: MeasurementSchema): CompiledMeasurement {
+  const tagKeys = [...schema.tags].sort();
+  const fieldKeys = Object.keys(schema.fields).sort();
+  return {
+    head: escape.measurement(name),
+    tags: tagKeys.map((key) => ({ key, prefix: `,${escape.tag(key)}=` })),
+    fields: fieldKeys.map((key) => ({ key, prefix: `${escape.tag(key)}=`, type: schema.fields[key]! })),
+    fieldTypes: schema.fields,
+  };
+}
+
+const COMPILED = new Map<string, CompiledMeasurement>(
+  Object.entries(SCHEMA).map(([name, schema]) => [name, compile(name, schema)]),
+);
+
+function fieldValue(measurement: string, field: CompiledField, value: FieldValue): string {
+  switch (field.type) {
+    case 'int':
+      if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+        throw new LineProtocolError(`${measurement}.${field.key} must be an integer, got ${String(value)}`);
+      }
+      return `${value}i`;
+    case 'float':
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new LineProtocolError(
+          `${measurement}.${field.key} must be a finite number, got ${String(value)}`,
+        );
+      }
+      // `12` without a suffix is a float in line protocol; String() never gives an exponent
+      // InfluxDB cannot parse for the magnitudes of watts and watt-hours.
+      return String(value);
+    case 'bool':
+      if (typeof value !== 'boolean') {
+        throw new LineProtocolError(`${measurement}.${field.key} must be a boolean, got ${String(value)}`);
+      }
+      return value ? 'true' : 'false';
+    case 'string':
+      if (typeof value !== 'string') {
+        throw new LineProtocolError(`${measurement}.${field.key} must be a string, got ${String(value)}`);
+      }
+      return escape.quoted(value);
+  }
+}
+
+function undeclared(point: DataPoint, compiled: CompiledMeasurement): never {
+  const tag = Object.keys(point.tags).find((key) => !compiled.tags.some((t) => t.key === key));
+  if (tag !== undefined)
+    throw new LineProtocolError(`${point.measurement}: tag '${tag}' is not in the schema`);
+  const field = Object.keys(point.fields).find((key) => compiled.fieldTypes[key] === undefined);
+  throw new LineProtocolError(`${point.measurement}: field '${String(field)}' is not in the schema`);
+}
+
+/**
+ * One line (no trailing newline). Throws LineProtocolError on a measurement, tag or field the
+ * schema does not declare, a value of the wrong type, a point without fields, or a time that is
+ * not whole seconds.
+ */
+export function toLineProtocol(point: DataPoint): string {
+  const compiled = COMPILED.get(point.measurement);
+  if (compiled === undefined) {
+    throw new LineProtocolError(`measurement '${point.measurement}' is not in the schema`);
+  }
+  if (!Number.isSafeInteger(point.time)) {
+    throw new LineProtocolError(`${point.measurement}: time must be whole epoch seconds, got ${point.time}`);
+  }
+  let line = compiled.head;
+  let seen = 0;
+  for (const tag of compiled.tags) {
+    const value = point.tags[tag.key];
+    if (value === undefined) continue;
+    seen++;
+    // An empty tag value is not valid line protocol; an empty identity part is the same as none.
+    if (value === '') continue;
+    line += tag.prefix + escape.tag(value);
+  }
+  if (seen !== Object.keys(point.tags).length) undeclared(point, compiled);
+
+  let written = 0;
+  for (const field of compiled.fields) {
+    const value = point.fields[field.key];
+    if (value === undefined) continue;
+    line += (written === 0 ? ' ' : ',') + field.prefix + fieldValue(point.measurement, field, value);
+    written++;
+  }
+  if (written !== Object.keys(point.fields).length) undeclared(point, compiled);
+  if (written === 0) throw new LineProtocolError(`${point.measurement}: a point needs at least one field`);
+  return `${line} ${point.time}`;
+}
+
+/** Lines of many points joined by `\n`, the body of one write request. */
+export function toLineProtocolBatch(points: Iterable<DataPoint>): string {
+  const lines: string[] = [];
+  for (const point of points) lines.push(toLineProtocol(point));
+  return lines.join('\n');
+}
