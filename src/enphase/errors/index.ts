@@ -1,0 +1,6 @@
+export { EnphaseError, describeContext, type RequestContext, type EnphaseErrorDetails } from './enphase-error.js';
+export { AuthError, REAUTHORISE_HINT } from './auth-error.js';
+export { PlanRestrictedError } from './plan-restricted-error.js';
+export { QuotaExhaustedError } from './quota-exhausted-error.js';
+export { BadResponseError } from './bad-response-error.js';
+export { ApiError, isRetryableStatus } from './api-error.js';
