@@ -57,10 +57,13 @@ const NETWORK_NAMES = new Set([
  * (a programming error) is not retried forever in silence but ends the loader with that error.
  */
 export function classifyFailure(error: unknown): WriteVerdict | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const code = (error as { code?: unknown }).code;
-  if ((typeof code === 'string' && NETWORK_CODES.test(code)) || NETWORK_NAMES.has(error.name)) {
-    return { kind: 'retry', reason: `${typeof code === 'string' ? code : error.name}: ${error.message}` };
+  // Duck-typed rather than `instanceof Error`: errors made by Node's internals can come from another
+  // realm (jest's VM context, worker threads) and fail instanceof.
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
+  const named = typeof name === 'string' && NETWORK_NAMES.has(name);
+  if ((typeof code === 'string' && NETWORK_CODES.test(code)) || named) {
+    return { kind: 'retry', reason: `${typeof code === 'string' ? code : String(name)}: ${String(message)}` };
   }
   return undefined;
 }

@@ -62,12 +62,22 @@ export function createV1Transport(
   }
 
   async function createDatabase(signal: AbortSignal): Promise<WriteResponse> {
-    const statement = `CREATE DATABASE "${escape.quoted(config.database)}"`;
+    // escape.quoted adds the surrounding double quotes of an InfluxQL identifier.
+    const statement = `CREATE DATABASE ${escape.quoted(config.database)}`;
     const response = await post('query', new URLSearchParams({ q: statement }), signal);
     // /query answers 200 even when a statement fails; the statement's error is in the body.
-    if (response.status === 200 && /"error"/.test(response.body)) return { ...response, status: 403 };
-    if (response.status === 200) logger.info({ database: config.database }, 'created the InfluxDB database');
-    return response;
+    const failed = response.status !== 200 || /"error"/.test(response.body);
+    if (!failed) {
+      logger.info({ database: config.database }, 'created the InfluxDB database');
+      return response;
+    }
+    // A busy or restarting server is retried like any write; anything else means the database
+    // cannot be created with these credentials: a configuration error, never a reason to drop lines.
+    if (response.status === 429 || response.status >= 500) return response;
+    return {
+      status: response.status === 401 || response.status === 403 ? response.status : 404,
+      body: `database ${config.database} not found and not created: ${response.body}`,
+    };
   }
 
   return {

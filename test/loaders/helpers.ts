@@ -29,7 +29,7 @@ export function influxConfig(overrides: Partial<Config['influx']>): Config['infl
 
 /** The value a test point carries: a deterministic function of (system, time, revision). */
 export function energyOf(systemId: number, time: number, revision = 0): number {
-  return ((systemId * 7_919 + time / 300) % 5_000) + revision;
+  return ((systemId * 7_919 + Math.floor(time / 300)) % 5_000) + revision;
 }
 
 /**

@@ -170,3 +170,32 @@ describe.each(['v1', 'v2'] as const)('loader through %s against scripted answers
 it('left no unhandled promise rejection behind', () => {
   expect(unhandled).toEqual([]);
 });
+
+describe('v1 database creation', () => {
+  it('stops with InfluxConfigError, dropping nothing, when the database is missing and cannot be created', async () => {
+    const server = await startScriptedInflux((r) =>
+      r.path.startsWith('/write')
+        ? { status: 404, body: '{"error":"database not found: \\"d\\""}' }
+        : {
+            status: 403,
+            body: '{"error":"error authorizing query: reader not authorized to execute statement"}',
+          },
+    );
+    const log = capturingLogger();
+    const loader = createLoader(
+      influxConfig({ api: 'v1', url: server.url, database: 'd', username: 'reader', password: 'pw' }),
+      FAST,
+      log.logger,
+    );
+    try {
+      await loader.write(productionLines(10, 1_700_000_000, 3));
+      await expect(loader.flush()).rejects.toThrow(/not authorized/);
+      expect(loader.stats().dropped).toBe(0);
+      expect(server.requests.map((r) => r.path.split('?')[0])).toEqual(['/write', '/query']);
+      expect(JSON.stringify(log.entries)).not.toContain('pw');
+    } finally {
+      await loader.close().catch(() => undefined);
+      await server.stop();
+    }
+  });
+});
