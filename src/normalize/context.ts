@@ -98,6 +98,14 @@ export function bool(obj: Bag, key: string, what: string): boolean | undefined {
   return value;
 }
 
+/** Copies the integer `obj[from]` into `fields[to]` when present; returns 1 when it did. */
+export function copyInt(obj: Bag, from: string, fields: Fields, to: string, what: string): number {
+  const value = int(obj, from, what);
+  if (value === undefined) return 0;
+  fields[to] = value;
+  return 1;
+}
+
 /** The interval's `end_at`, which every interval must have. */
 export function endAt(interval: Bag, what: string): number {
   const value = int(interval, 'end_at', what);

@@ -43,6 +43,9 @@ const COMPILED = new Map<string, CompiledMeasurement>(
   Object.entries(SCHEMA).map(([name, schema]) => [name, compile(name, schema)]),
 );
 
+const NEWLINE = /[\r\n]/;
+const NEWLINES = /\r\n|[\r\n]/g;
+
 function fieldValue(measurement: string, field: CompiledField, value: FieldValue): string {
   switch (field.type) {
     case 'int':
@@ -68,7 +71,9 @@ function fieldValue(measurement: string, field: CompiledField, value: FieldValue
       if (typeof value !== 'string') {
         throw new LineProtocolError(`${measurement}.${field.key} must be a string, got ${String(value)}`);
       }
-      return escape.quoted(value);
+      // InfluxDB 1.x line protocol cannot carry a line break inside a field value (escape.quoted
+      // leaves it raw): Enphase's free-text fields (event details) get a space instead.
+      return escape.quoted(NEWLINE.test(value) ? value.replace(NEWLINES, ' ') : value);
   }
 }
 
@@ -82,8 +87,8 @@ function undeclared(point: DataPoint, compiled: CompiledMeasurement): never {
 
 /**
  * One line (no trailing newline). Throws LineProtocolError on a measurement, tag or field the
- * schema does not declare, a value of the wrong type, a point without fields, or a time that is
- * not whole seconds.
+ * schema does not declare, a value of the wrong type, a point without fields, a tag value that
+ * ends in a backslash, or a time that is not whole seconds.
  */
 export function toLineProtocol(point: DataPoint): string {
   const compiled = COMPILED.get(point.measurement);
@@ -101,6 +106,13 @@ export function toLineProtocol(point: DataPoint): string {
     seen++;
     // An empty tag value is not valid line protocol; an empty identity part is the same as none.
     if (value === '') continue;
+    // escape.tag does not escape a backslash, so one at the end of a value would escape the
+    // separator after it and corrupt the line: refused (no serial or id ends in one).
+    if (value.charCodeAt(value.length - 1) === 92) {
+      throw new LineProtocolError(
+        `${point.measurement}: tag ${tag.key} ends in a backslash: ${JSON.stringify(value)}`,
+      );
+    }
     line += tag.prefix + escape.tag(value);
   }
   if (seen !== Object.keys(point.tags).length) undeclared(point, compiled);

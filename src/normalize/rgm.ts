@@ -6,6 +6,7 @@
 import type { ResponseBody } from './bodies.js';
 import {
   arrayOf,
+  copyInt,
   endAt,
   int,
   intervalAt,
@@ -32,14 +33,9 @@ export function normalizeRgmStats(body: ResponseBody<'getRgmStats'>, ctx: Normal
     measurement: 'rgm',
     tags: { system_id: system },
     lengthSec: FIFTEEN_MINUTES,
-    read: (iv, f, what) => {
-      let n = 0;
-      const wh = int(iv, 'wh_del', what);
-      if (wh !== undefined) ((f.energy_wh = wh), n++);
-      const devices = int(iv, 'devices_reporting', what);
-      if (devices !== undefined) ((f.devices_reporting = devices), n++);
-      return n;
-    },
+    read: (iv, f, what) =>
+      copyInt(iv, 'wh_del', f, 'energy_wh', what) +
+      copyInt(iv, 'devices_reporting', f, 'devices_reporting', what),
   });
 
   // One series per (meter, envoy, channel). The channel is per interval, so a meter's list can
@@ -67,11 +63,8 @@ export function normalizeRgmStats(body: ResponseBody<'getRgmStats'>, ctx: Normal
         meters.set(key, series);
       }
       const fields: Fields = {};
-      let n = 0;
-      const wh = int(iv, 'wh_del', WHAT);
-      if (wh !== undefined) ((fields.energy_wh = wh), n++);
-      const power = int(iv, 'curr_w', WHAT);
-      if (power !== undefined) ((fields.power_w = power), n++);
+      const n =
+        copyInt(iv, 'wh_del', fields, 'energy_wh', WHAT) + copyInt(iv, 'curr_w', fields, 'power_w', WHAT);
       series.add(intervalStart(endAt(iv, WHAT), length), fields, n);
     }
   }

@@ -10,6 +10,7 @@
 //   encharges|acbs     charge.enwh, discharge.enwh, soc.percent                   (15 min)
 import type { ResponseBody } from './bodies.js';
 import {
+  copyInt,
   int,
   nested,
   objectBody,
@@ -26,14 +27,6 @@ export const FIVE_MINUTES = 300;
 export const FIFTEEN_MINUTES = 900;
 
 type Interval = Readonly<Record<string, unknown>>;
-
-/** Copies `interval[from]` into `fields[to]` when present; returns 1 when it did. */
-function copyInt(interval: Interval, from: string, fields: Fields, to: string, what: string): number {
-  const value = int(interval, from, what);
-  if (value === undefined) return 0;
-  fields[to] = value;
-  return 1;
-}
 
 export function normalizeProductionMicro(
   body: ResponseBody<'getProductionMicroTelemetry'>,
