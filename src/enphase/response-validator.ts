@@ -11,8 +11,15 @@
 //   says nothing about extra ones, so the simulator cannot drift into fields the spec does not
 //   know. That is safe here because the spec composes objects only with `$ref`s to enums (its
 //   `allOf`s wrap string enums), never with `allOf` of object schemas.
+// - Nulls inside array items: DESIGN §3 tolerates "a null or missing value inside an interval"
+//   (the field is omitted from the point). So by default (`nullsInItems: 'allow'`) every scalar
+//   inside an array item (an interval, a device, a daily value) also accepts null; objects and
+//   arrays keep their types, so a string where the array of intervals should be still fails,
+//   and so does a null outside any array. The contract test passes 'reject': the simulator must
+//   follow the spec literally unless its drift fault is on.
 // - OpenAPI 3.0 `nullable: true` becomes `type: [T, 'null']` (or, when the schema has an enum,
 //   `$ref` or `allOf` that would still reject null, `anyOf: [schema, {type: 'null'}]`).
+// - A schema with `properties` and no `type` is taken as `type: object` (the spec's intent).
 // - OpenAPI-only annotations (`example`, `xml`, `externalDocs`, `x-*`) are removed before ajv
 //   sees them; ajv's `strict` stays off so that a future annotation in the spec never turns
 //   into a runtime compile error. Every schema of the spec is compiled in the unit test.
@@ -32,6 +39,24 @@ export type UnknownPropertiesMode = 'allow' | 'reject';
 export interface ValidateOptions {
   /** 'allow' (default, runtime): extra fields pass. 'reject' (contract test): they are errors. */
   unknownProperties?: UnknownPropertiesMode;
+  /** 'allow' (default, runtime): scalars inside array items may be null. 'reject': as the spec says. */
+  nullsInItems?: UnknownPropertiesMode;
+}
+
+interface Modes {
+  unknownProperties: UnknownPropertiesMode;
+  nullsInItems: UnknownPropertiesMode;
+}
+
+function modesOf(options: ValidateOptions): Modes {
+  return {
+    unknownProperties: options.unknownProperties ?? 'allow',
+    nullsInItems: options.nullsInItems ?? 'allow',
+  };
+}
+
+function modesKey(m: Modes): string {
+  return `${m.unknownProperties}/${m.nullsInItems}`;
 }
 
 export type ValidationResult = { ok: true } | { ok: false; errors: string[] };
@@ -94,7 +119,7 @@ export const SPEC_CORRECTIONS: ReadonlyArray<{
 const SPEC_URL = new URL('../../openapi/enphase-v4-openapi.yaml', import.meta.url);
 
 let specCache: Spec | undefined;
-const ajvCache = new Map<UnknownPropertiesMode, Ajv>();
+const ajvCache = new Map<string, Ajv>();
 const validatorCache = new Map<string, ValidateFunction | null>();
 let routeTable: CompiledRoute[] | undefined;
 
@@ -190,9 +215,14 @@ function isObject(v: unknown): v is JsonObject {
 
 const OPENAPI_ONLY_KEYS = new Set(['example', 'examples', 'xml', 'externalDocs', 'nullable']);
 
-/** OpenAPI 3.0 schema → JSON Schema (draft-07) that ajv understands; returns a new tree. */
-export function toJsonSchema(schema: Json, mode: UnknownPropertiesMode): Json {
-  if (Array.isArray(schema)) return schema.map((s) => toJsonSchema(s, mode));
+const SCALAR_TYPES = new Set(['string', 'integer', 'number', 'boolean']);
+
+/**
+ * OpenAPI 3.0 schema → JSON Schema (draft-07) that ajv understands; returns a new tree.
+ * `inItems`: the schema sits (at any depth) inside an array's `items`.
+ */
+export function toJsonSchema(schema: Json, modes: Modes, inItems = false): Json {
+  if (Array.isArray(schema)) return schema.map((s) => toJsonSchema(s, modes, inItems));
   if (!isObject(schema)) return schema;
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(schema)) {
@@ -201,18 +231,43 @@ export function toJsonSchema(schema: Json, mode: UnknownPropertiesMode): Json {
       out[key] = value.replace('#/components/schemas/', `${COMPONENTS_ID}#/definitions/`);
     } else if (key === 'properties' && isObject(value)) {
       // property names are data, not keywords: convert each property schema, keep every name
-      out[key] = Object.fromEntries(Object.entries(value).map(([name, s]) => [name, toJsonSchema(s, mode)]));
+      out[key] = Object.fromEntries(
+        Object.entries(value).map(([name, s]) => [name, toJsonSchema(s, modes, inItems)]),
+      );
     } else if (key === 'enum' || key === 'required' || key === 'default' || key === 'const') {
       out[key] = value;
     } else {
-      out[key] = toJsonSchema(value, mode);
+      out[key] = toJsonSchema(value, modes, inItems || key === 'items');
     }
   }
-  if (mode === 'reject' && isObject(out.properties) && !('additionalProperties' in out)) {
+  // Many of the spec's object schemas list `properties` without `type: object`; in JSON Schema
+  // that would let a string or null stand where an interval object should be.
+  if (isObject(out.properties) && out.type === undefined && !('$ref' in out)) out.type = 'object';
+  if (modes.unknownProperties === 'reject' && isObject(out.properties) && !('additionalProperties' in out)) {
     out.additionalProperties = false;
   }
-  if (schema.nullable === true) return makeNullable(out);
+  const tolerated =
+    inItems &&
+    modes.nullsInItems === 'allow' &&
+    typeof schema.type === 'string' &&
+    SCALAR_TYPES.has(schema.type);
+  if (schema.nullable === true || tolerated) return makeNullable(out);
   return out;
+}
+
+/** Component schemas the spec uses as array items (`items: {$ref}`), at any depth. */
+function componentsUsedAsItems(spec: Spec): Set<string> {
+  const names = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!isObject(node)) return;
+    const items = node.items;
+    if (isObject(items) && typeof items.$ref === 'string')
+      names.add(items.$ref.replace('#/components/schemas/', ''));
+    Object.values(node).forEach(walk);
+  };
+  walk(spec);
+  return names;
 }
 
 function makeNullable(s: JsonObject): JsonObject {
@@ -223,8 +278,8 @@ function makeNullable(s: JsonObject): JsonObject {
 
 // ---------------------------------------------------------------- ajv
 
-function ajvFor(mode: UnknownPropertiesMode): Ajv {
-  let ajv = ajvCache.get(mode);
+function ajvFor(modes: Modes): Ajv {
+  let ajv = ajvCache.get(modesKey(modes));
   if (!ajv) {
     ajv = new Ajv({
       allErrors: true, // a report lists every problem of a body, not just the first
@@ -241,10 +296,12 @@ function ajvFor(mode: UnknownPropertiesMode): Ajv {
     addFormats(ajv);
     for (const f of ['int32', 'int64', 'float', 'double']) ajv.addFormat(f, true);
     const components = loadSpec().components?.schemas ?? {};
+    const asItems = componentsUsedAsItems(loadSpec());
     const definitions: JsonObject = {};
-    for (const [name, s] of Object.entries(components)) definitions[name] = toJsonSchema(s, mode);
+    for (const [name, s] of Object.entries(components))
+      definitions[name] = toJsonSchema(s, modes, asItems.has(name));
     ajv.addSchema({ $id: COMPONENTS_ID, definitions });
-    ajvCache.set(mode, ajv);
+    ajvCache.set(modesKey(modes), ajv);
   }
   return ajv;
 }
@@ -279,14 +336,16 @@ function validatorFor(
   method: string,
   template: string,
   status: number,
-  mode: UnknownPropertiesMode,
+  modes: Modes,
 ): ValidateFunction | null | string {
-  const key = `${mode} ${method.toUpperCase()} ${template} ${status}`;
+  const key = `${modesKey(modes)} ${method.toUpperCase()} ${template} ${status}`;
   const cached = validatorCache.get(key);
   if (cached !== undefined) return cached;
   const found = responseSchema(method, template, status);
   if (!found.found) return found.why;
-  const compiled = found.schema ? ajvFor(mode).compile(toJsonSchema(found.schema, mode) as JsonObject) : null; // documented without a body schema: anything goes
+  const compiled = found.schema
+    ? ajvFor(modes).compile(toJsonSchema(found.schema, modes) as JsonObject)
+    : null; // documented without a body schema: anything goes
   validatorCache.set(key, compiled);
   return compiled;
 }
@@ -297,6 +356,7 @@ export function formatErrors(errors: ErrorObject[] | null | undefined): string[]
     const where = e.instancePath === '' ? '/' : e.instancePath;
     const p = e.params as Record<string, unknown>;
     let detail = '';
+    if (e.keyword === 'type' && Array.isArray(p.type)) return `${where}: must be ${p.type.join(' or ')}`;
     if (e.keyword === 'additionalProperties') detail = ` (${String(p.additionalProperty)})`;
     else if (e.keyword === 'enum')
       detail = ` (${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')})`;
@@ -316,7 +376,7 @@ export function validateResponse(
   body: unknown,
   options: ValidateOptions = {},
 ): ValidationResult {
-  const v = validatorFor(method, pathTemplate, status, options.unknownProperties ?? 'allow');
+  const v = validatorFor(method, pathTemplate, status, modesOf(options));
   if (typeof v === 'string') return { ok: false, errors: [v] };
   if (v === null || v(body)) return { ok: true };
   return { ok: false, errors: formatErrors(v.errors) };
@@ -331,9 +391,9 @@ export function validateComponent(
   value: unknown,
   options: ValidateOptions = {},
 ): ValidationResult {
-  const mode = options.unknownProperties ?? 'allow';
+  const modes = modesOf(options);
   const pointer = name.split('.').join('/properties/');
-  const v = ajvFor(mode).getSchema(`${COMPONENTS_ID}#/definitions/${pointer}`);
+  const v = ajvFor(modes).getSchema(`${COMPONENTS_ID}#/definitions/${pointer}`);
   if (!v) return { ok: false, errors: [`component ${name} is not in the spec`] };
   return v(value) ? { ok: true } : { ok: false, errors: formatErrors(v.errors) };
 }

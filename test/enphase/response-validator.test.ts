@@ -12,6 +12,8 @@ import { Ajv } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 
+const STRICT = { unknownProperties: 'reject', nullsInItems: 'reject' } as const;
+
 interface ExampleCase {
   method: string;
   template: string;
@@ -57,9 +59,7 @@ describe('response-validator: the spec itself', () => {
   it('response examples also pass the strict mode: the spec lists every field it shows', () => {
     const failures = examples
       .filter((ex) => {
-        const r = validateResponse(ex.method, ex.template, ex.status, ex.value, {
-          unknownProperties: 'reject',
-        });
+        const r = validateResponse(ex.method, ex.template, ex.status, ex.value, STRICT);
         return !r.ok;
       })
       .map((ex) => `${ex.method} ${ex.template} ${ex.status}`);
@@ -92,7 +92,12 @@ describe('response-validator: the spec itself', () => {
       expect(example).toBeDefined();
       expect(validateComponent(c.component, { [c.property]: example }).ok).toBe(true);
       // ...and failed against the spec's own declaration
-      expect(ajv.validate(toJsonSchema(original as never, 'allow') as object, example)).toBe(false);
+      expect(
+        ajv.validate(
+          toJsonSchema(original as never, { unknownProperties: 'allow', nullsInItems: 'reject' }) as object,
+          example,
+        ),
+      ).toBe(false);
     }
   });
 });
@@ -204,7 +209,9 @@ describe('response-validator: validateResponse', () => {
     const intervals = [...good.intervals, { end_at: 1700000900, devices_reporting: 2, powr: 'x', enwh: 1 }];
     const r = validateResponse('GET', T, 200, { ...good, intervals });
     expect(r.ok).toBe(false);
-    expect(!r.ok && r.errors).toContain('/intervals/2/powr: must be integer');
+    expect(!r.ok && r.errors).toContain('/intervals/2/powr: must be integer or null');
+    const strict = validateResponse('GET', T, 200, { ...good, intervals }, STRICT);
+    expect(!strict.ok && strict.errors).toContain('/intervals/2/powr: must be integer');
   });
 
   it('tolerates unknown fields by default and flags them in reject mode', () => {
@@ -214,11 +221,47 @@ describe('response-validator: validateResponse', () => {
     expect(strict).toEqual({ ok: false, errors: ['/: must NOT have additional properties (brand_new)'] });
   });
 
+  it('tolerates null scalars inside array items by default (DESIGN §3), not in strict mode', () => {
+    const intervals = [{ end_at: 1700000300, devices_reporting: 2, powr: null, enwh: 8 }];
+    expect(validateResponse('GET', T, 200, { ...good, intervals })).toEqual({ ok: true });
+    expect(validateResponse('GET', T, 200, { ...good, intervals }, STRICT)).toEqual({
+      ok: false,
+      errors: ['/intervals/0/powr: must be integer'],
+    });
+    // outside any array, null stays an error; an interval that is null is not a value inside one
+    expect(validateResponse('GET', T, 200, { ...good, system_id: null }).ok).toBe(false);
+    expect(validateResponse('GET', T, 200, { ...good, intervals: [null] }).ok).toBe(false);
+    expect(validateResponse('GET', T, 200, { ...good, intervals: ['a'] })).toEqual({
+      ok: false,
+      errors: ['/intervals/0: must be object'],
+    });
+    // through a $ref'd component used as items (EV charger sessions)
+    const sessions = '/api/v4/systems/{system_id}/ev_charger/{serial_no}/sessions';
+    const session = {
+      start_time: 1,
+      end_time: 2,
+      duration: 1,
+      energy_added: null,
+      charge_time: 1,
+      miles_added: 0,
+      cost: 0,
+    };
+    const body = { count: 1, system_id: 1, sessions: [session] };
+    expect(validateResponse('GET', sessions, 200, body).ok).toBe(true);
+    expect(validateResponse('GET', sessions, 200, body, STRICT).ok).toBe(false);
+  });
+
   it('handles nullable: null passes where the spec says nullable, fails where it does not', () => {
     const alarms = '/api/v4/systems/{system_id}/alarms';
     const alarm = { id: '1', cleared: false, alarm_start_time: 1, alarm_end_time: null, severity: 4 };
     expect(validateResponse('GET', alarms, 200, { system_id: 1, alarms: [alarm] }).ok).toBe(true);
-    const r = validateResponse('GET', alarms, 200, { system_id: 1, alarms: [{ ...alarm, severity: null }] });
+    const r = validateResponse(
+      'GET',
+      alarms,
+      200,
+      { system_id: 1, alarms: [{ ...alarm, severity: null }] },
+      STRICT,
+    );
     expect(r).toEqual({ ok: false, errors: ['/alarms/0/severity: must be integer'] });
   });
 

@@ -12,6 +12,8 @@ import { startSimulator, type RunningSimulator, type SystemProfile } from '../..
 const NOW = Date.UTC(2026, 5, 17, 13, 7, 42);
 const NOW_SEC = Math.floor(NOW / 1000);
 const DAY = 86_400;
+/** The spec taken literally: no unknown fields, no nulls the spec does not allow. */
+const STRICT = { unknownProperties: 'reject', nullsInItems: 'reject' } as const;
 
 type Query = Record<string, string | number | boolean>;
 interface Case {
@@ -119,7 +121,7 @@ function violations(o: Outcome): string[] {
       `${where}: status ${o.status}, expected ${o.c.expect}; body ${JSON.stringify(o.body).slice(0, 300)}`,
     ];
   }
-  const r = validateResponse(o.c.method, o.template, o.status, o.body, { unknownProperties: 'reject' });
+  const r = validateResponse(o.c.method, o.template, o.status, o.body, STRICT);
   return r.ok ? [] : r.errors.map((e) => `${where} → ${o.status}: ${e}`);
 }
 
@@ -425,9 +427,7 @@ describe('simulator contract: 429 bodies', () => {
       expect(month.map((r) => r.status)).toEqual([200, 200, 200, 429]);
 
       const configTemplate = '/api/v4/systems/config/{system_id}/battery_settings';
-      expect(
-        validateResponse('GET', configTemplate, 429, minute[2]!.body, { unknownProperties: 'reject' }),
-      ).toEqual({ ok: true });
+      expect(validateResponse('GET', configTemplate, 429, minute[2]!.body, STRICT)).toEqual({ ok: true });
       expect(validateResponse('GET', '/api/v4/systems/{system_id}', 429, month[3]!.body)).toEqual({
         ok: true,
       });
