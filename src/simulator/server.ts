@@ -15,6 +15,11 @@ import type { ResolvedOptions } from './options.js';
 import { planAllows } from './plan-access.js';
 import { MemoryRequestLog, stripKey, toTemplate } from './request-log.js';
 import { registerAdminRoutes } from './routes/admin.js';
+import { registerDeviceTelemetryRoutes } from './routes/device-telemetry.js';
+import { registerLifetimeRoutes } from './routes/lifetime.js';
+import { registerRgmRoutes } from './routes/rgm.js';
+import { registerSystemDetailRoutes } from './routes/system-details.js';
+import { registerTelemetryRoutes } from './routes/telemetry.js';
 import { registerConfigRoutes } from './routes/config.js';
 import { registerEvChargerRoutes } from './routes/ev-charger.js';
 import { registerEventRoutes } from './routes/events.js';
@@ -69,6 +74,11 @@ function tooManyRequests(
 
 function registerApiRoutes(app: FastifyInstance, ctx: SimContext): void {
   registerSystemRoutes(app, ctx);
+  registerSystemDetailRoutes(app, ctx);
+  registerTelemetryRoutes(app, ctx);
+  registerDeviceTelemetryRoutes(app, ctx);
+  registerLifetimeRoutes(app, ctx);
+  registerRgmRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerConfigRoutes(app, ctx);
   registerEvChargerRoutes(app, ctx);
@@ -209,13 +219,11 @@ export function buildServer(options: ResolvedOptions): SimServer {
 
   // Unknown /api/v4 paths: the gateway has run (so they count, as at Enphase); answer 404 JSON.
   app.setNotFoundHandler((request, reply) => {
-    reply
-      .code(404)
-      .send({
-        message: 'Not Found',
-        details: `No route matches ${request.method} ${request.url.split('?')[0]}`,
-        code: 404,
-      });
+    reply.code(404).send({
+      message: 'Not Found',
+      details: `No route matches ${request.method} ${request.url.split('?')[0]}`,
+      code: 404,
+    });
   });
 
   registerOauthRoutes(app, ctx, tokens);

@@ -1,8 +1,19 @@
-// The fleet: which systems exist and their profiles, built lazily by id so that a fleet of 10,000
-// systems costs memory only for the systems actually asked about.
+// The fleet: which systems exist, their profiles, and their physics, built lazily by id so that a
+// fleet of 10,000 systems costs memory only for the systems actually asked about. Also the "truth
+// API" tests use to compute expected values without HTTP (documented in docs/simulator.md).
+import { dailyTotal, type DailyKind } from './daily.js';
 import { buildProfile, type SystemProfile } from './profile.js';
+import {
+  SystemModel,
+  type BatteryValue,
+  type GridValue,
+  type MeterValue,
+  type ProductionMicroValue,
+} from './system-model.js';
+import { localMidnight, addDays } from './zone.js';
 
 export const FIRST_SYSTEM_ID = 100_001;
+const MODEL_CACHE_LIMIT = 200;
 
 export interface FleetOptions {
   seed: number;
@@ -21,7 +32,8 @@ export class Fleet {
   readonly seed: number;
   readonly size: number;
   readonly anchorSec: number;
-  private readonly cache = new Map<number, SystemProfile>();
+  private readonly profiles = new Map<number, SystemProfile>();
+  private readonly models = new Map<number, SystemModel>();
 
   constructor(options: FleetOptions) {
     this.seed = options.seed;
@@ -46,11 +58,77 @@ export class Fleet {
   /** The profile of a system, or undefined when the fleet has no such id. */
   system(id: number): SystemProfile | undefined {
     if (!this.has(id)) return undefined;
-    let profile = this.cache.get(id);
+    let profile = this.profiles.get(id);
     if (!profile) {
       profile = buildProfile(this.seed, id, id - FIRST_SYSTEM_ID, this.anchorSec);
-      this.cache.set(id, profile);
+      this.profiles.set(id, profile);
     }
     return profile;
+  }
+
+  /** The physics of a system (kept for the most recently used systems only). */
+  model(id: number): SystemModel {
+    let model = this.models.get(id);
+    if (model) {
+      // Move to the back: the map's order is the LRU order.
+      this.models.delete(id);
+      this.models.set(id, model);
+      return model;
+    }
+    const profile = this.system(id);
+    if (!profile) throw new Error(`no system ${id} in this fleet`);
+    model = new SystemModel(this.seed, profile);
+    if (this.models.size >= MODEL_CACHE_LIMIT) this.models.delete(this.models.keys().next().value!);
+    this.models.set(id, model);
+    return model;
+  }
+
+  // ---- truth API: interval values as seen at nowMs (null = not reported yet / no such device) ----
+
+  /** Site micro production of the 5-minute interval ending endAtSec. */
+  productionMicro(systemId: number, endAtSec: number, nowMs: number): ProductionMicroValue | null {
+    return this.model(systemId).productionMicro(endAtSec, Math.floor(nowMs / 1000));
+  }
+
+  /** One micro (by index in `system(id).micros`) for the 5-minute interval ending endAtSec. */
+  micro(
+    systemId: number,
+    microIndex: number,
+    endAtSec: number,
+    nowMs: number,
+  ): { enwh: number; powr: number } | null {
+    return this.model(systemId).micro(microIndex, endAtSec, Math.floor(nowMs / 1000));
+  }
+
+  /** Production meter, 15-minute interval ending endAtSec. */
+  productionMeter(systemId: number, endAtSec: number, nowMs: number): MeterValue | null {
+    return this.model(systemId).productionMeter(endAtSec, Math.floor(nowMs / 1000));
+  }
+
+  /** Consumption meter, 15-minute interval ending endAtSec. */
+  consumption(systemId: number, endAtSec: number, nowMs: number): MeterValue | null {
+    return this.model(systemId).consumption(endAtSec, Math.floor(nowMs / 1000));
+  }
+
+  /** Batteries, 15-minute interval ending endAtSec. */
+  battery(systemId: number, endAtSec: number, nowMs: number): BatteryValue | null {
+    return this.model(systemId).battery(endAtSec, Math.floor(nowMs / 1000));
+  }
+
+  /** Grid import/export, 15-minute interval ending endAtSec. */
+  grid(systemId: number, endAtSec: number, nowMs: number): GridValue | null {
+    return this.model(systemId).grid(endAtSec, Math.floor(nowMs / 1000));
+  }
+
+  /** Energy (Wh) of `kind` over the local calendar day `isoDate` (YYYY-MM-DD) as seen at nowMs. */
+  daily(systemId: number, kind: DailyKind, isoDate: string, nowMs: number): number {
+    const zone = this.system(systemId)!.place.timezone;
+    return dailyTotal(
+      this.model(systemId),
+      kind,
+      localMidnight(zone, isoDate),
+      localMidnight(zone, addDays(isoDate, 1)),
+      Math.floor(nowMs / 1000),
+    );
   }
 }

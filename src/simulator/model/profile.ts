@@ -132,7 +132,8 @@ export function buildProfile(seed: number, id: number, index: number, anchorSec:
       serial: serial(seed, id, 1, n),
       sku,
       ratedW,
-      efficiency: 0.9 + 0.1 * unit(seed, SALT.micro, id, n),
+      // Steps of 0.01, so micros share a handful of distinct weights (faster sums).
+      efficiency: 0.9 + 0.01 * intBetween(0, 10, seed, SALT.micro, id, n),
     });
   }
 

@@ -5,6 +5,10 @@
 import { SALT, unit } from './hash.js';
 import type { SystemProfile } from './profile.js';
 
+// A module-local alias: under jest (a vm context) every global lookup such as `Math` is slow,
+// and these functions run millions of times per lifetime series.
+const math = Math;
+
 export const MAX_DELAY_SEC = 12 * 3600;
 const UPLOAD_PERIOD_SEC = 6 * 3600;
 
@@ -14,7 +18,7 @@ export const DEVICE = { micro: 0, productionMeter: 1000, consumptionMeter: 2000,
 /** Seconds after `endAt` at which device `device` (DEVICE.x + index) reports that interval. */
 export function reportDelaySec(seed: number, system: SystemProfile, device: number, endAt: number): number {
   const u = unit(seed, SALT.delay, system.id, device, endAt);
-  const jitter = Math.floor(unit(seed, SALT.delay, system.id, device, endAt, 1) * 300);
+  const jitter = math.floor(unit(seed, SALT.delay, system.id, device, endAt, 1) * 300);
   if (system.connectionType === 'cellular') {
     // The next 6-hourly upload after the interval ends, a few minutes for processing.
     const sinceSlot =
@@ -22,9 +26,9 @@ export function reportDelaySec(seed: number, system: SystemProfile, device: numb
     const wait = sinceSlot === 0 ? 0 : UPLOAD_PERIOD_SEC - sinceSlot;
     return wait + 60 + jitter;
   }
-  if (u < 0.92) return 60 + Math.floor((u / 0.92) * 840); // 1–15 min
-  if (u < 0.99) return 900 + Math.floor(((u - 0.92) / 0.07) * (3 * 3600 - 900)); // 15 min – 3 h
-  return 3 * 3600 + Math.floor(((u - 0.99) / 0.01) * (MAX_DELAY_SEC - 3 * 3600 - 300)) + jitter; // 3–12 h
+  if (u < 0.92) return 60 + math.floor((u / 0.92) * 840); // 1–15 min
+  if (u < 0.99) return 900 + math.floor(((u - 0.92) / 0.07) * (3 * 3600 - 900)); // 15 min – 3 h
+  return 3 * 3600 + math.floor(((u - 0.99) / 0.01) * (MAX_DELAY_SEC - 3 * 3600 - 300)) + jitter; // 3–12 h
 }
 
 /** True when the device's value for the interval ending `endAt` is visible at `nowSec`. */

@@ -1,0 +1,122 @@
+// Daily series (`*_lifetime`): one value per local day from start_date to end_date, no gaps, each
+// the sum of that day's intervals as seen now (so the last days fill in as devices report).
+import type { FastifyInstance } from 'fastify';
+import type { SimContext } from '../context.js';
+import { dailyTotal, type DailyKind } from '../model/daily.js';
+import type { SystemProfile } from '../model/profile.js';
+import type { SystemModel } from '../model/system-model.js';
+import { addDays, localDate, localMidnight } from '../model/zone.js';
+import { lifetimeDays } from '../windows.js';
+import { systemMeta, windowOr422 } from './shared.js';
+
+/** The local days first..last (ISO dates) with their [start, end) epoch seconds. */
+function daysOf(
+  system: SystemProfile,
+  first: string,
+  last: string,
+): { date: string; start: number; end: number }[] {
+  const zone = system.place.timezone;
+  const days: { date: string; start: number; end: number }[] = [];
+  let start = localMidnight(zone, first);
+  for (let date = first; date <= last;) {
+    const next = addDays(date, 1);
+    const end = localMidnight(zone, next);
+    days.push({ date, start, end });
+    date = next;
+    start = end;
+  }
+  return days;
+}
+
+function series(
+  model: SystemModel,
+  kind: DailyKind,
+  days: ReturnType<typeof daysOf>,
+  nowSec: number,
+): number[] {
+  return days.map((d) => dailyTotal(model, kind, d.start, d.end, nowSec));
+}
+
+/** The first full local day after the production meter was installed (the spec's meter_start_date). */
+export function meterStartDate(system: SystemProfile): string | undefined {
+  const meter = system.productionMeter;
+  return meter ? addDays(localDate(system.place.timezone, meter.startAt), 1) : undefined;
+}
+
+export function registerLifetimeRoutes(app: FastifyInstance, ctx: SimContext): void {
+  app.get('/api/v4/systems/:system_id/energy_lifetime', async (request, reply) => {
+    const system = ctx.systemOr404(request, reply);
+    if (!system) return reply;
+    const range = windowOr422(ctx, reply, lifetimeDays(request.query, system, ctx.nowSec()));
+    if (!range) return reply;
+    const now = ctx.nowSec();
+    const model = ctx.fleet.model(system.id);
+    const days = daysOf(system, range.first, range.last);
+    const micro = series(model, 'production_micro', days, now);
+    const meterStart = meterStartDate(system);
+    const meter = meterStart
+      ? days.map((d) =>
+          d.date < meterStart ? 0 : dailyTotal(model, 'production_meter', d.start, d.end, now),
+        )
+      : undefined;
+    // The merged series: micros until the meter's first full day, the meter from then on.
+    const production = days.map((d, i) =>
+      meter && meterStart && d.date >= meterStart ? meter[i]! : micro[i]!,
+    );
+    const all = (request.query as Record<string, unknown>).production === 'all';
+    return {
+      system_id: system.id,
+      start_date: range.first,
+      ...(meterStart ? { meter_start_date: meterStart } : {}),
+      production,
+      ...(all ? { micro_production: micro, ...(meter ? { meter_production: meter } : {}) } : {}),
+      meta: systemMeta(ctx, system),
+    };
+  });
+
+  app.get('/api/v4/systems/:system_id/consumption_lifetime', async (request, reply) => {
+    const system = ctx.systemOr404(request, reply);
+    if (!system) return reply;
+    const range = windowOr422(ctx, reply, lifetimeDays(request.query, system, ctx.nowSec()));
+    if (!range) return reply;
+    const days = system.consumptionMeter ? daysOf(system, range.first, range.last) : [];
+    return {
+      system_id: system.id,
+      start_date: range.first,
+      consumption: series(ctx.fleet.model(system.id), 'consumption', days, ctx.nowSec()),
+      meta: systemMeta(ctx, system),
+    };
+  });
+
+  app.get('/api/v4/systems/:system_id/battery_lifetime', async (request, reply) => {
+    const system = ctx.systemOr404(request, reply);
+    if (!system) return reply;
+    const range = windowOr422(ctx, reply, lifetimeDays(request.query, system, ctx.nowSec()));
+    if (!range) return reply;
+    const days = system.batteries.length > 0 ? daysOf(system, range.first, range.last) : [];
+    const model = ctx.fleet.model(system.id);
+    return {
+      system_id: system.id,
+      start_date: range.first,
+      charge: series(model, 'battery_charge', days, ctx.nowSec()),
+      discharge: series(model, 'battery_discharge', days, ctx.nowSec()),
+      meta: systemMeta(ctx, system),
+    };
+  });
+
+  for (const direction of ['import', 'export'] as const) {
+    app.get(`/api/v4/systems/:system_id/energy_${direction}_lifetime`, async (request, reply) => {
+      const system = ctx.systemOr404(request, reply);
+      if (!system) return reply;
+      const range = windowOr422(ctx, reply, lifetimeDays(request.query, system, ctx.nowSec()));
+      if (!range) return reply;
+      const days = system.consumptionMeter ? daysOf(system, range.first, range.last) : [];
+      return {
+        system_id: system.id,
+        start_date: range.first,
+        [direction]: series(ctx.fleet.model(system.id), direction, days, ctx.nowSec()),
+        meta: systemMeta(ctx, system),
+      };
+    });
+  }
+}

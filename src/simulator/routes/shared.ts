@@ -1,0 +1,50 @@
+// Pieces several route modules share: the `meta` block, and reading a window or answering 422.
+import type { FastifyReply } from 'fastify';
+import type { SimContext } from '../context.js';
+import type { SystemProfile } from '../model/profile.js';
+import { lastReportAt } from '../model/reporting.js';
+import { isWindowError, type TelemetryWindow, type WindowError } from '../windows.js';
+
+export interface Meta {
+  status: string;
+  last_report_at: number;
+  last_energy_at: number;
+  operational_at: number;
+}
+
+export function systemMeta(ctx: SimContext, system: SystemProfile): Meta {
+  const reported = lastReportAt(system, ctx.nowSec());
+  return {
+    status: system.status,
+    last_report_at: reported,
+    last_energy_at: reported,
+    operational_at: system.operationalAt,
+  };
+}
+
+/** The window, or undefined after answering 422 with the spec's body. */
+export function windowOr422<T>(ctx: SimContext, reply: FastifyReply, window: T | WindowError): T | undefined {
+  if (isWindowError(window)) {
+    ctx.reply422(reply, window.error);
+    return undefined;
+  }
+  return window;
+}
+
+/** `start_at` or `start_date` (when the client passed start_date), as the spec describes. */
+export function windowFields(window: TelemetryWindow): {
+  start_at?: number;
+  start_date?: string;
+  end_at: number;
+} {
+  return window.startDate
+    ? { start_date: window.startDate, end_at: window.end }
+    : { start_at: window.start, end_at: window.end };
+}
+
+/** End times of the intervals of a window: (start, end], on the interval grid. */
+export function intervalEnds(start: number, end: number, intervalSec: number): number[] {
+  const ends: number[] = [];
+  for (let t = start + intervalSec; t <= end; t += intervalSec) ends.push(t);
+  return ends;
+}
