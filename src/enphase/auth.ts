@@ -94,7 +94,10 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     if (!rejectionLogged) {
       rejectionLogged = true;
       log?.error(
-        { reason: pair.rejected?.reason, since: pair.rejected ? new Date(pair.rejected.at).toISOString() : undefined },
+        {
+          reason: pair.rejected?.reason,
+          since: pair.rejected ? new Date(pair.rejected.at).toISOString() : undefined,
+        },
         'the Enphase refresh token was refused; no more requests until it is renewed with `enphase-etl auth`',
       );
     }
@@ -108,7 +111,10 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       const envRefresh = options.env?.refreshToken;
       if (envRefresh) {
         const imported = await store.importEnv(
-          { refreshToken: envRefresh, ...(options.env?.accessToken ? { accessToken: options.env.accessToken } : {}) },
+          {
+            refreshToken: envRefresh,
+            ...(options.env?.accessToken ? { accessToken: options.env.accessToken } : {}),
+          },
           now(),
         );
         if (imported) log?.info('imported the token pair from the environment into Redis');
@@ -123,7 +129,11 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   };
 
   /** One refresh for every process: the lock holder calls the API, the others re-read the pair. */
-  const refreshShared = async (seen: string | undefined, force: boolean, signal?: AbortSignal): Promise<StoredPair> => {
+  const refreshShared = async (
+    seen: string | undefined,
+    force: boolean,
+    signal?: AbortSignal,
+  ): Promise<StoredPair> => {
     const deadline = now() + waitTimeoutMs;
     const owner = randomBytes(8).toString('hex');
     const fresh = (pair: StoredPair): boolean =>
@@ -169,7 +179,11 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     }
   };
 
-  const singleFlight = (seen: string | undefined, force: boolean, signal?: AbortSignal): Promise<StoredPair> => {
+  const singleFlight = (
+    seen: string | undefined,
+    force: boolean,
+    signal?: AbortSignal,
+  ): Promise<StoredPair> => {
     // Callers in this process share one refresh; across processes the Redis lock does the same.
     inflight ??= refreshShared(seen, force, signal).finally(() => {
       inflight = undefined;

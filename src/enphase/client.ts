@@ -143,7 +143,8 @@ export function read429(body: string, retryAfterHeader: string | undefined, nowM
   if (retryAfterHeader !== undefined) {
     const seconds = Number(retryAfterHeader);
     if (Number.isFinite(seconds)) retryAfterMs = Math.max(0, seconds * 1000);
-    else if (!Number.isNaN(Date.parse(retryAfterHeader))) retryAfterMs = Math.max(0, Date.parse(retryAfterHeader) - nowMs);
+    else if (!Number.isNaN(Date.parse(retryAfterHeader)))
+      retryAfterMs = Math.max(0, Date.parse(retryAfterHeader) - nowMs);
   }
   return { period, periodEndMs, retryAfterMs };
 }
@@ -236,7 +237,12 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
     await sleep(Math.max(0, untilMs - now()), signal);
   };
 
-  const parse200 = (method: HttpMethod, template: string, response: Response<string>, ctx: RequestContext): unknown => {
+  const parse200 = (
+    method: HttpMethod,
+    template: string,
+    response: Response<string>,
+    ctx: RequestContext,
+  ): unknown => {
     const body = response.body;
     let json: unknown;
     try {
@@ -271,7 +277,11 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
     context: CallContext = {},
   ): Promise<unknown> => {
     const systemId = context.systemId ?? (options.pathParams?.system_id as number | string | undefined);
-    const ctx: RequestContext = { ...context, endpoint: template, ...(systemId !== undefined ? { systemId } : {}) };
+    const ctx: RequestContext = {
+      ...context,
+      endpoint: template,
+      ...(systemId !== undefined ? { systemId } : {}),
+    };
     const path = fillTemplate(template, options.pathParams);
     const searchParams: Record<string, string | number | boolean> = {};
     for (const [name, value] of Object.entries(options.query ?? {})) {
@@ -303,11 +313,20 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
         if (!budgetSpentLogged) {
           budgetSpentLogged = true;
           log?.warn(
-            { used: recorded.total, limit: quota.limit, reserve: quota.reserve, until: new Date(recorded.retryAt).toISOString() },
+            {
+              used: recorded.total,
+              limit: quota.limit,
+              reserve: quota.reserve,
+              until: new Date(recorded.retryAt).toISOString(),
+            },
             'monthly request budget (quota minus reserve) spent; requests wait for the next month',
           );
         }
-        await waitForQuota(recorded.retryAt, `the monthly request budget (${recorded.total} requests) is spent`, ctx);
+        await waitForQuota(
+          recorded.retryAt,
+          `the monthly request budget (${recorded.total} requests) is spent`,
+          ctx,
+        );
         continue;
       }
       const token = await tokens.accessToken(signal);
@@ -347,7 +366,13 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
           const reason = describeBody(response.body);
           const restriction = await restrictions.remember(template, status, reason);
           log?.warn(
-            { endpoint: template, systemId, status, reason, until: new Date(restriction.until).toISOString() },
+            {
+              endpoint: template,
+              systemId,
+              status,
+              reason,
+              until: new Date(restriction.until).toISOString(),
+            },
             'endpoint not included in the API plan; skipped until the recheck time',
           );
           throw new PlanRestrictedError(
@@ -358,7 +383,10 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
         if (status === 429) {
           const info = read429(response.body, response.headers['retry-after'] as string | undefined, now());
           if (info.period === 'month') {
-            const until = Math.max(info.periodEndMs ?? nextMonthStart(now()), now() + (info.retryAfterMs ?? 0));
+            const until = Math.max(
+              info.periodEndMs ?? nextMonthStart(now()),
+              now() + (info.retryAfterMs ?? 0),
+            );
             if (await quota.blockUntil(until)) {
               log?.warn(
                 { until: new Date(until).toISOString(), apiKeyId: keyId },
@@ -375,15 +403,21 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
               status,
             });
           } else {
-            log?.info({ endpoint: template, waitMs, period: info.period ?? 'minute' }, 'rate limited by the API (429); waiting for the period to end');
+            log?.info(
+              { endpoint: template, waitMs, period: info.period ?? 'minute' },
+              'rate limited by the API (429); waiting for the period to end',
+            );
             await sleep(waitMs, signal);
             continue;
           }
         }
-        failure ??= new ApiError(`${describeContext(ctx)} answered ${status}: ${describeBody(response.body)}`, {
-          ...ctx,
-          status,
-        });
+        failure ??= new ApiError(
+          `${describeContext(ctx)} answered ${status}: ${describeBody(response.body)}`,
+          {
+            ...ctx,
+            status,
+          },
+        );
       }
       const error = failure as EnphaseError;
       const delay = retryDelay({ attempt, error, elapsedMs: now() - started, policy, random });

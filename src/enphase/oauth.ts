@@ -25,7 +25,8 @@ const TOKEN_ENDPOINT = '/oauth/token';
 
 /** The URL a person opens to authorise this application (step one of `enphase-etl auth`). */
 export function authorizeUrl(config: OAuthClientConfig): string {
-  if (!config.clientId) throw new AuthError('ENPHASE_CLIENT_ID is not set: it is needed to build the authorize URL');
+  if (!config.clientId)
+    throw new AuthError('ENPHASE_CLIENT_ID is not set: it is needed to build the authorize URL');
   if (!config.redirectUri) throw new AuthError('ENPHASE_REDIRECT_URI is not set');
   const url = new URL('/oauth/authorize', config.apiUrl);
   url.searchParams.set('response_type', 'code');

@@ -11,7 +11,13 @@ export const sleep: Sleep = async (ms, signal) => {
   let left = Math.max(0, ms);
   do {
     const step = Math.min(left, MAX);
-    await delay(step, undefined, signal ? { signal } : undefined);
+    try {
+      await delay(step, undefined, signal ? { signal } : undefined);
+    } catch (error) {
+      // Node rejects with a generic AbortError; callers want the reason they aborted with.
+      if (signal?.aborted) throw signal.reason;
+      throw error;
+    }
     left -= step;
   } while (left > 0);
 };

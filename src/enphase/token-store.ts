@@ -39,7 +39,13 @@ return 1
 `;
 
 type RedisWithImport = Redis & {
-  enphaseImportEnvPair(key: string, envDigest: string, access: string, refresh: string, now: number): Promise<number>;
+  enphaseImportEnvPair(
+    key: string,
+    envDigest: string,
+    access: string,
+    refresh: string,
+    now: number,
+  ): Promise<number>;
 };
 
 export interface TokenStore {

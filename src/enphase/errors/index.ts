@@ -1,4 +1,9 @@
-export { EnphaseError, describeContext, type RequestContext, type EnphaseErrorDetails } from './enphase-error.js';
+export {
+  EnphaseError,
+  describeContext,
+  type RequestContext,
+  type EnphaseErrorDetails,
+} from './enphase-error.js';
 export { AuthError, REAUTHORISE_HINT } from './auth-error.js';
 export { PlanRestrictedError } from './plan-restricted-error.js';
 export { QuotaExhaustedError } from './quota-exhausted-error.js';

@@ -1,0 +1,49 @@
+// Spawns the worker fixture as real child processes and releases them together.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Redis } from 'ioredis';
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/client-worker.ts', import.meta.url));
+
+export interface WorkerResult {
+  pid: number;
+  results: string[];
+  ms: number;
+}
+
+export async function runWorkers(
+  count: number,
+  env: Record<string, string>,
+  redis: Redis,
+  goKey: string,
+): Promise<WorkerResult[]> {
+  const children = Array.from({ length: count }, () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+      env: { ...process.env, NODE_OPTIONS: '', ...env, GO_KEY: goKey },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const done = new Promise<WorkerResult>((resolve, reject) => {
+      child.on('exit', (code) => {
+        if (code !== 0) reject(new Error(`worker exited ${code}: ${err}`));
+        else resolve(JSON.parse(out.trim()) as WorkerResult);
+      });
+    });
+    return { child, done };
+  });
+  try {
+    // The barrier: every worker is up and connected before any makes a request.
+    const deadline = Date.now() + 45_000;
+    while ((await redis.llen(`${goKey}:ready`)) < count) {
+      if (Date.now() > deadline) throw new Error('workers did not start within 45 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await redis.rpush(goKey, ...Array.from({ length: count }, () => 'go'));
+    return await Promise.all(children.map((c) => c.done));
+  } finally {
+    for (const { child } of children) if (child.exitCode === null) child.kill('SIGTERM');
+  }
+}
