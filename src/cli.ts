@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from './config.js';
 import { InterruptedError, NotBuiltError, UsageError } from './commands/errors.js';
+import { registerAuthCommand } from './commands/auth.js';
 import { registerPendingCommands } from './commands/not-built.js';
 
 export function buildProgram(): Command {
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   // Each command module adds itself here (one line each); what is left is registered as pending.
+  registerAuthCommand(program);
   registerPendingCommands(program);
   return program;
 }
