@@ -132,11 +132,33 @@ export function loadSpec(): Spec {
   return specCache;
 }
 
+/**
+ * Operations whose description says "If start_date parameter is passed in the url, then
+ * start_date field will appear in response" (and likewise end_date) while their 200 schema does
+ * not list those fields: the fields are added (strings, YYYY-MM-DD) so that strict validation
+ * does not flag what the spec itself promises.
+ */
+export const PROMISED_DATE_FIELDS = /start_date field will appear in response/i;
+
+/** Templates of the operations PROMISED_DATE_FIELDS patched (for the unit test). */
+export const promisedDateFieldOperations: string[] = [];
+
 function applyCorrections(spec: Spec): void {
   for (const c of SPEC_CORRECTIONS) {
     const props = spec.components?.schemas?.[c.component]?.properties;
     if (props && typeof props === 'object' && !Array.isArray(props) && c.property in props) {
       props[c.property] = c.schema;
+    }
+  }
+  for (const [template, item] of Object.entries(spec.paths)) {
+    for (const op of Object.values(item) as (OperationObject & { description?: string })[]) {
+      if (!PROMISED_DATE_FIELDS.test(op.description ?? '')) continue;
+      const media = Object.values(op.responses?.['200']?.content ?? {})[0];
+      const props = media?.schema?.properties;
+      if (!isObject(props) || 'start_date' in props) continue;
+      props.start_date = { type: 'string' };
+      props.end_date = { type: 'string' };
+      promisedDateFieldOperations.push(template);
     }
   }
 }

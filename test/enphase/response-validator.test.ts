@@ -1,5 +1,6 @@
 import {
   SPEC_CORRECTIONS,
+  promisedDateFieldOperations,
   listOperations,
   loadSpec,
   matchRoute,
@@ -98,6 +99,27 @@ describe('response-validator: the spec itself', () => {
           example,
         ),
       ).toBe(false);
+    }
+  });
+});
+
+describe('response-validator: fields the descriptions promise', () => {
+  it('adds start_date/end_date where the description promises them and the schema lacks them', () => {
+    loadSpec();
+    expect(promisedDateFieldOperations.length).toBeGreaterThanOrEqual(6);
+    const original = originalSpec() as unknown as {
+      paths: Record<
+        string,
+        {
+          get: { responses: Record<string, { content: Record<string, { schema: { properties: object } }> }> };
+        }
+      >;
+    };
+    for (const template of promisedDateFieldOperations) {
+      const media = Object.values(original.paths[template]!.get.responses['200']!.content)[0]!;
+      expect(Object.keys(media.schema.properties)).not.toContain('start_date');
+      const body = { start_date: '2026-06-15', end_date: '2026-06-16' };
+      expect(validateResponse('GET', template, 200, body, STRICT)).toEqual({ ok: true });
     }
   });
 });

@@ -24,6 +24,7 @@ import type { SimContext } from '../context.js';
 import { intParam, stringParam } from '../context.js';
 import { stringCode, unit } from '../model/hash.js';
 import type { SystemProfile } from '../model/profile.js';
+import { addDays, localDate, localMidnight, startOfLocalDay } from '../model/zone.js';
 
 const EV_SALT = stringCode('ev-charger');
 const DAY = 86_400;
@@ -51,44 +52,62 @@ export function chargerPowerW(seed: number, system: SystemProfile, serial: strin
   return options[Math.floor(unit(seed, EV_SALT, system.id, stringCode(serial), 1) * options.length)] ?? 7_680;
 }
 
+const installedCache = new Map<string, number>();
+
 /** The day (epoch s of local midnight) the charger was installed: after the system, never before. */
 export function chargerInstalledAt(seed: number, system: SystemProfile, serial: string): number {
-  const days = Math.floor(unit(seed, EV_SALT, system.id, stringCode(serial), 2) * 120);
-  return localMidnight(system, system.operationalAt + days * DAY);
+  const key = `${seed}:${system.id}:${serial}`;
+  let at = installedCache.get(key);
+  if (at === undefined) {
+    const days = Math.floor(unit(seed, EV_SALT, system.id, stringCode(serial), 2) * 120);
+    at = startOfLocalDay(system.place.timezone, system.operationalAt + days * DAY);
+    if (installedCache.size > 10_000) installedCache.clear();
+    installedCache.set(key, at);
+  }
+  return at;
 }
 
-function localMidnight(system: SystemProfile, tSec: number): number {
-  return DateTime.fromSeconds(tSec, { zone: system.place.timezone }).startOf('day').toSeconds();
+interface LocalDay {
+  iso: string;
+  midnight: number;
+  next: number;
 }
 
-/** The local day starting at `midnight` (epoch s), its session if the car is plugged in that day. */
-export function sessionOnDay(
+/** The local days (YYYY-MM-DD, midnight, next midnight) from the day of `from` to the day of `to`. */
+function localDays(system: SystemProfile, from: number, to: number): LocalDay[] {
+  const zone = system.place.timezone;
+  const out: LocalDay[] = [];
+  let iso = localDate(zone, from);
+  let midnight = localMidnight(zone, iso);
+  while (midnight <= to) {
+    const nextIso = addDays(iso, 1);
+    const next = localMidnight(zone, nextIso);
+    out.push({ iso, midnight, next });
+    iso = nextIso;
+    midnight = next;
+  }
+  return out;
+}
+
+/** The session of one local day, if the car is plugged in that day. */
+function sessionOnDay(
   seed: number,
   system: SystemProfile,
   serial: string,
-  midnight: number,
+  day: LocalDay,
 ): ChargingSession | undefined {
-  if (midnight < chargerInstalledAt(seed, system, serial)) return undefined;
-  const day = Math.floor((midnight + 12 * 3600) / DAY); // a stable day number whatever the zone
-  const u = (k: number): number => unit(seed, EV_SALT, system.id, stringCode(serial), 10 + k, day);
+  if (day.midnight < chargerInstalledAt(seed, system, serial)) return undefined;
+  const dayNumber =
+    Date.UTC(Number(day.iso.slice(0, 4)), Number(day.iso.slice(5, 7)) - 1, Number(day.iso.slice(8, 10))) /
+    86_400_000;
+  const u = (k: number): number => unit(seed, EV_SALT, system.id, stringCode(serial), 10 + k, dayNumber);
   if (u(0) >= PLUG_IN_PROBABILITY) return undefined;
   const powerW = chargerPowerW(seed, system, serial);
   const energyWh = Math.round(4_000 + 26_000 * u(1) * u(2)); // mostly short top-ups
-  const start = midnight + 17 * 3600 + Math.floor(u(3) * 5 * 3600); // 17:00–22:00 local
+  const start = day.midnight + 17 * 3600 + Math.floor(u(3) * 5 * 3600); // 17:00–22:00 local
   const chargeEnd = start + Math.round((energyWh / powerW) * 3600);
   const end = chargeEnd + Math.round(1800 + u(4) * 9 * 3600);
   return { serial, start, chargeEnd, end, powerW, energyWh };
-}
-
-/** Local midnights (epoch s) of each local day from the day of `from` to the day of `to`. */
-function localDays(system: SystemProfile, from: number, to: number): number[] {
-  const out: number[] = [];
-  let d = DateTime.fromSeconds(from, { zone: system.place.timezone }).startOf('day');
-  while (d.toSeconds() <= to) {
-    out.push(d.toSeconds());
-    d = d.plus({ days: 1 });
-  }
-  return out;
 }
 
 /** Sessions that plugged in during [from, to] (epoch s), oldest first. */
@@ -100,30 +119,34 @@ export function sessionsBetween(
   to: number,
 ): ChargingSession[] {
   return localDays(system, from, to)
-    .map((m) => sessionOnDay(seed, system, serial, m))
+    .map((d) => sessionOnDay(seed, system, serial, d))
     .filter((s): s is ChargingSession => s !== undefined && s.start >= from && s.start <= to);
 }
 
-/** Energy (Wh, unrounded) the charger delivered in [a, b) epoch s. */
-export function energyBetween(
-  seed: number,
-  system: SystemProfile,
-  serial: string,
-  a: number,
-  b: number,
-): number {
-  // a session starts at most one local day before the interval it touches
+/** Energy (Wh, unrounded) the given sessions delivered in [a, b) epoch s. */
+function energyIn(sessions: readonly ChargingSession[], a: number, b: number): number {
   let wh = 0;
-  for (const s of sessionsBetween(seed, system, serial, a - 2 * DAY, b)) {
+  for (const s of sessions) {
     const overlap = Math.min(b, s.chargeEnd) - Math.max(a, s.start);
     if (overlap > 0) wh += (s.powerW * overlap) / 3600;
   }
   return wh;
 }
 
+/** Sessions that may deliver energy in [a, b): charging lasts less than a day, so look 2 days back. */
+function sessionsTouching(
+  seed: number,
+  system: SystemProfile,
+  serial: string,
+  a: number,
+  b: number,
+): ChargingSession[] {
+  return sessionsBetween(seed, system, serial, a - 2 * DAY, b).filter((s) => s.chargeEnd > a);
+}
+
 /** The charger's power (W) at `tSec`: for the household load and live data. */
 export function evPowerAt(seed: number, system: SystemProfile, serial: string, tSec: number): number {
-  const s = sessionsBetween(seed, system, serial, tSec - 2 * DAY, tSec).find(
+  const s = sessionsTouching(seed, system, serial, tSec, tSec + 1).find(
     (x) => x.start <= tSec && tSec < x.chargeEnd,
   );
   return s ? s.powerW : 0;
@@ -137,16 +160,18 @@ export function intervalEnergies(
   start: number,
   end: number,
 ): { end_at: number; consumption: number }[] {
+  const sessions = sessionsTouching(seed, system, serial, start, end);
   const out: { end_at: number; consumption: number }[] = [];
   for (let t = start + INTERVAL; t <= end; t += INTERVAL) {
-    out.push({ end_at: t, consumption: Math.round(energyBetween(seed, system, serial, t - INTERVAL, t)) });
+    out.push({ end_at: t, consumption: Math.round(energyIn(sessions, t - INTERVAL, t)) });
   }
   return out;
 }
 
 /**
- * Daily energies (Wh) for local days [first, last]: each the sum of that day's rounded interval
- * values, so a client summing telemetry gets exactly the lifetime figure.
+ * Daily energies (Wh) for the local days from the day of `first` to the day of `last`: each the
+ * sum of that day's rounded interval values, so a client summing telemetry gets exactly the
+ * lifetime figure.
  */
 export function dailyEnergies(
   seed: number,
@@ -155,18 +180,38 @@ export function dailyEnergies(
   first: number,
   last: number,
 ): number[] {
-  return localDays(system, first, last).map((midnight) => {
-    const next = DateTime.fromSeconds(midnight, { zone: system.place.timezone })
-      .plus({ days: 1 })
-      .toSeconds();
-    return intervalEnergies(seed, system, serial, midnight, next).reduce((sum, i) => sum + i.consumption, 0);
+  const days = localDays(system, first, last);
+  const sessions = sessionsTouching(seed, system, serial, first, days.at(-1)?.next ?? first);
+  return days.map((d) => {
+    let sum = 0;
+    for (let t = d.midnight + INTERVAL; t <= d.next; t += INTERVAL)
+      sum += Math.round(energyIn(sessions, t - INTERVAL, t));
+    return sum;
   });
 }
 
 // ------------------------------------------------------------------ request helpers
 
+const EV_MESSAGES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Not Authorized',
+  403: 'Forbidden',
+  500: 'Internal Server Error',
+};
+
+/**
+ * The error body of the EV charger operations: `code` is a string there ("401"), unlike the other
+ * operations. The gateway (server.ts) should use it for the 401s of these routes too.
+ */
+export function evErrorBody(
+  status: number,
+  details: string | string[],
+): { message: string; code: string; details: string | string[] } {
+  return { message: EV_MESSAGES[status] ?? 'Error', code: String(status), details };
+}
+
 function badRequest(reply: FastifyReply, details: string | string[]): FastifyReply {
-  return reply.code(400).type('application/json').send({ message: 'Bad request', code: '400', details });
+  return reply.code(400).type('application/json').send(evErrorBody(400, details));
 }
 
 function evSystem(ctx: SimContext, request: FastifyRequest): SystemProfile | undefined {
@@ -209,11 +254,35 @@ function yesterdayMidnight(system: SystemProfile, nowSec: number): number {
     .toSeconds();
 }
 
-/** Every completed session of the charger, newest first. */
+const historyCache = new Map<string, { day: string; sessions: ChargingSession[] }>();
+
+/** Every session of the charger up to the end of today (local), oldest first; cached per day. */
+function sessionHistory(
+  seed: number,
+  system: SystemProfile,
+  serial: string,
+  nowSec: number,
+): ChargingSession[] {
+  const key = `${seed}:${system.id}:${serial}`;
+  const day = localDate(system.place.timezone, nowSec);
+  const cached = historyCache.get(key);
+  if (cached && cached.day === day) return cached.sessions;
+  const sessions = sessionsBetween(
+    seed,
+    system,
+    serial,
+    chargerInstalledAt(seed, system, serial),
+    nowSec + DAY,
+  );
+  if (historyCache.size >= 256) historyCache.delete(historyCache.keys().next().value!);
+  historyCache.set(key, { day, sessions });
+  return sessions;
+}
+
+/** Every completed session of the charger at `now`, newest first. */
 function completedSessions(ctx: SimContext, system: SystemProfile, serial: string): ChargingSession[] {
   const now = ctx.nowSec();
-  const installed = chargerInstalledAt(ctx.fleet.seed, system, serial);
-  return sessionsBetween(ctx.fleet.seed, system, serial, installed, now)
+  return sessionHistory(ctx.fleet.seed, system, serial, now)
     .filter((s) => s.end <= now)
     .reverse();
 }
