@@ -5,6 +5,7 @@ import { ConfigError } from './config.js';
 import { InterruptedError, NotBuiltError, UsageError } from './commands/errors.js';
 import { registerAuthCommand } from './commands/auth.js';
 import { registerPendingCommands } from './commands/not-built.js';
+import { registerSimulatorCommand } from './commands/simulator.js';
 
 export function buildProgram(): Command {
   const program = new Command('enphase-etl')
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   // Each command module adds itself here (one line each); what is left is registered as pending.
+  registerSimulatorCommand(program);
   registerAuthCommand(program);
   registerPendingCommands(program);
   return program;

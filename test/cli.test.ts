@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
 const runner = fileURLToPath(new URL('./fixtures/run-cli.ts', import.meta.url));
@@ -48,5 +49,47 @@ describe('enphase-etl command line', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/not built yet/);
     expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
+
+describe('enphase-etl simulator', () => {
+  it('serves the API with the credentials it prints, and stops with exit 0 on SIGTERM', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', runner, 'simulator', '--port', '0', '--systems', '250'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += String(chunk)));
+    const deadline = Date.now() + 30_000;
+    while (!/ENPHASE_ACCESS_TOKEN=\S+/.test(out) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+    const token = /ENPHASE_ACCESS_TOKEN=(\S+)/.exec(out)?.[1];
+    expect(url).toBeDefined();
+    const pages: number[] = [];
+    for (let page = 1; page <= 3; page++) {
+      const response = await fetch(`${url}/api/v4/systems?size=100&page=${page}`, {
+        headers: { key: 'sim-key', authorization: `Bearer ${token}` },
+      });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { systems: unknown[]; total: number };
+      expect(body.total).toBe(250);
+      pages.push(body.systems.length);
+    }
+    expect(pages).toEqual([100, 100, 50]);
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const [code] = await exited;
+    expect(code).toBe(0);
+  });
+
+  it('rejects a bad option with exit 2', async () => {
+    const { code, stderr } = await cli(['simulator', '--systems', 'many']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--systems must be a whole number');
   });
 });

@@ -1,12 +1,45 @@
 // `enphase-etl simulator`: runs the built-in Enphase API simulator until SIGINT/SIGTERM. The
 // credentials it prints are the simulator's own fake ones, printed on purpose for demos.
-import { startSimulator } from '../simulator/index.js';
+import type { Command } from 'commander';
+import { parseFaultSpec, startSimulator, type FaultOptions } from '../simulator/index.js';
+import { UsageError } from './errors.js';
 
 export interface SimulatorCommandOptions {
   port: number;
   systems: number;
   seed: number;
   host?: string;
+  faults?: FaultOptions;
+}
+
+function wholeNumber(name: string, min: number, max: number) {
+  return (text: string): number => {
+    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+      throw new UsageError(`${name} must be a whole number from ${min} to ${max}, got '${text}'`);
+    }
+    return Number(text);
+  };
+}
+
+export function registerSimulatorCommand(program: Command): void {
+  program
+    .command('simulator')
+    .description('the built-in Enphase API simulator (docs/simulator.md)')
+    .option('--port <port>', 'port to listen on (0: a free one)', wholeNumber('--port', 0, 65_535), 4010)
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--systems <n>', 'number of simulated systems', wholeNumber('--systems', 1, 1_000_000), 5)
+    .option('--seed <s>', 'seed of the deterministic data', wholeNumber('--seed', 0, 2 ** 31 - 1), 1)
+    .option('--faults <spec>', 'fault injection, e.g. error=0.1,latency=200 (docs/simulator.md)')
+    .action(async (opts: { port: number; host: string; systems: number; seed: number; faults?: string }) => {
+      let faults: FaultOptions | undefined;
+      try {
+        faults = opts.faults ? parseFaultSpec(opts.faults) : undefined;
+      } catch (error) {
+        throw new UsageError(`--faults: ${(error as Error).message}`);
+      }
+      const { port, host, systems, seed } = opts;
+      await runSimulatorCommand({ port, host, systems, seed, ...(faults ? { faults } : {}) });
+    });
 }
 
 export async function runSimulatorCommand(opts: SimulatorCommandOptions): Promise<void> {
@@ -15,6 +48,7 @@ export async function runSimulatorCommand(opts: SimulatorCommandOptions): Promis
     systems: opts.systems,
     seed: opts.seed,
     ...(opts.host ? { host: opts.host } : {}),
+    ...(opts.faults ? { faults: opts.faults } : {}),
   });
   const pair = sim.issueTokenPair();
   const lines = [
