@@ -1,0 +1,147 @@
+// Dataset `ev_charger`: per IQ EV Charger, its 15-minute energy (GET …/ev_charger/{serial}/telemetry,
+// day windows, one request per charger and window), then once per extract the chargers' snapshot
+// (GET …/ev_charger/devices), each charger's charging sessions (GET …/sessions, newest first,
+// pages of 100 until a page ends before the range) and its daily energy (GET …/lifetime over the
+// range's complete local days, dates as YYYYMMDD). Every plan.
+//
+// The snapshot, sessions and daily energy come with the last telemetry window, so the window that
+// moves the watermark to the end of the range is the one that holds them: a failure before it
+// leaves the watermark behind and the next run fetches them again.
+import type { DataPoint } from '../normalize/point.js';
+import { DAY } from '../normalize/time.js';
+import { append, callContext, guarded, looseGet, normalize, queryOf, windowsFor } from './core.js';
+import { ALL_PLANS } from './plans.js';
+import type { ExtractDeps, Extractor, SystemInfo } from './types.js';
+import type { RequestWindow } from './windows.js';
+
+export const SESSION_PAGE = 100;
+
+/** Pages of sessions needed back to `from`: at most one session starts per local day. */
+export function sessionPages(from: number, now: number): number {
+  const maxSessions = Math.max(0, Math.ceil((now - from) / DAY)) + 1;
+  return Math.floor(maxSessions / SESSION_PAGE) + 1;
+}
+
+function chargers(system: SystemInfo): readonly string[] {
+  return system.devices.evChargers;
+}
+
+/** YYYY-MM-DD → YYYYMMDD (the EV endpoints' date format). */
+function compactDate(date: string): string {
+  return date.replaceAll('-', '');
+}
+
+async function extras(
+  deps: ExtractDeps,
+  system: SystemInfo,
+  range: RequestWindow,
+  from: number,
+  to: number,
+  now: number,
+): Promise<DataPoint[]> {
+  const get = looseGet(deps.client);
+  const call = callContext(system, 'ev_charger', range);
+  const points: DataPoint[] = [];
+  const devices = await get(
+    '/api/v4/systems/{system_id}/ev_charger/devices',
+    { pathParams: { system_id: system.id } },
+    call,
+  );
+  append(points, normalize('fetchChargersSummary', devices, { systemId: system.id, observedAt: now }));
+  const daily = windowsFor('energy_daily', system, from, to, now);
+  for (const serial of chargers(system)) {
+    const pathParams = { system_id: system.id, serial_no: serial };
+    await guarded(system, 'ev_charger', range, serial, async () => {
+      const window = { from: range.from, to: range.to };
+      for (let offset = 0; ; offset += SESSION_PAGE) {
+        const body = (await get(
+          '/api/v4/systems/{system_id}/ev_charger/{serial_no}/sessions',
+          { pathParams, query: { offset, limit: SESSION_PAGE } },
+          call,
+        )) as { sessions?: { start_time?: number | null }[] | null };
+        append(
+          points,
+          normalize('fetchChargerSessionHistory', body, { systemId: system.id, serial, window }),
+        );
+        const page = body.sessions ?? [];
+        const oldest = page.at(-1)?.start_time;
+        if (page.length < SESSION_PAGE || (typeof oldest === 'number' && oldest < range.from)) break;
+      }
+      for (const day of daily) {
+        const q = queryOf(day);
+        const body = await get(
+          '/api/v4/systems/{system_id}/ev_charger/{serial_no}/lifetime',
+          {
+            pathParams,
+            query: {
+              start_date: compactDate(String(q.start_date)),
+              end_date: compactDate(String(q.end_date)),
+            },
+          },
+          call,
+        );
+        append(
+          points,
+          normalize('fetchDailyEnergyConsumptionData', body, {
+            systemId: system.id,
+            serial,
+            timeZone: system.timeZone,
+            now,
+            window: { from: day.from, to: day.to },
+          }),
+        );
+      }
+    });
+  }
+  return points;
+}
+
+export const evChargerExtractor: Extractor = {
+  dataset: 'ev_charger',
+  plans: ALL_PLANS,
+  appliesTo: (system) => chargers(system).length > 0,
+  requestCount(system, from, to, now) {
+    const n = chargers(system).length;
+    const windows = windowsFor('ev_charger', system, from, to, now);
+    const first = windows[0];
+    if (n === 0 || first === undefined) return 0;
+    const daily = windowsFor('energy_daily', system, from, to, now).length;
+    return n * windows.length + 1 + n * (sessionPages(first.from, now) + daily);
+  },
+  async *extract(deps, system, from, to) {
+    if (chargers(system).length === 0) return;
+    const now = deps.now();
+    const get = looseGet(deps.client);
+    const windows = windowsFor('ev_charger', system, from, to, now);
+    const first = windows[0];
+    const last = windows.at(-1);
+    if (first === undefined || last === undefined) return;
+    for (const window of windows) {
+      const points: DataPoint[] = [];
+      for (const serial of chargers(system)) {
+        const devicePoints = await guarded(system, 'ev_charger', window, serial, async () =>
+          normalize(
+            'fetchEnergyConsumptionData',
+            await get(
+              '/api/v4/systems/{system_id}/ev_charger/{serial_no}/telemetry',
+              { pathParams: { system_id: system.id, serial_no: serial }, query: queryOf(window) },
+              callContext(system, 'ev_charger', window),
+            ),
+            { systemId: system.id, serial, window: { from: window.from, to: window.to } },
+          ),
+        );
+        append(points, devicePoints);
+      }
+      if (window === last) {
+        const range: RequestWindow = { from: first.from, to: last.to, query: {} };
+        append(
+          points,
+          await guarded(system, 'ev_charger', range, undefined, () =>
+            extras(deps, system, range, from, to, now),
+          ),
+        );
+      }
+      yield { dataset: 'ev_charger', window, points, loadedUntil: Math.min(window.to, now) };
+    }
+  },
+};
