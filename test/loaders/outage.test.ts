@@ -76,5 +76,5 @@ describe('an InfluxDB outage in the middle of a run', () => {
     );
     expect(loader.stats()).toMatchObject({ delivered: WINDOWS * 288, dropped: 0 });
     expect(log.entries.some((e) => e.msg === 'InfluxDB write succeeded after retries')).toBe(true);
-  });
+  }, 120_000);
 });
