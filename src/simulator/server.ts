@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Socket } from 'node:net';
 import type { PlanName } from '../enphase/plans.js';
 import { createContext, type SimContext } from './context.js';
-import { notAuthorized, sendError } from './errors.js';
+import { unauthorizedFor } from './errors.js';
 import { applyBodyFault, decideFault, type BodyFault, type FaultOptions } from './faults.js';
 import { RateLimits, type LimitDecision } from './limits.js';
 import { Fleet, fleetAnchorMs } from './model/fleet.js';
@@ -23,7 +23,6 @@ import { registerTelemetryRoutes } from './routes/telemetry.js';
 import { registerConfigRoutes } from './routes/config.js';
 import { registerEvChargerRoutes } from './routes/ev-charger.js';
 import { registerEventRoutes } from './routes/events.js';
-import { registerLiveRoutes } from './routes/live.js';
 import { registerOauthRoutes } from './routes/oauth.js';
 import { registerSystemRoutes } from './routes/systems.js';
 import { TokenStore } from './tokens.js';
@@ -83,7 +82,6 @@ function registerApiRoutes(app: FastifyInstance, ctx: SimContext): void {
   registerEventRoutes(app, ctx);
   registerConfigRoutes(app, ctx);
   registerEvChargerRoutes(app, ctx);
-  registerLiveRoutes(app, ctx);
 }
 
 export function buildServer(options: ResolvedOptions): SimServer {
@@ -138,16 +136,17 @@ export function buildServer(options: ResolvedOptions): SimServer {
     const key =
       typeof headerKey === 'string' ? headerKey : typeof queryKey === 'string' ? queryKey : undefined;
     const plan = key === undefined ? undefined : options.apiKeys[key];
-    if (key === undefined || plan === undefined) return sendError(reply, notAuthorized());
+    const unauthorized = (details = 'User is not authorized'): FastifyReply =>
+      reply.code(401).send(unauthorizedFor(state.route, details, options.now(), plan === undefined));
+    if (key === undefined || plan === undefined) return unauthorized();
     // Requests with a valid key count, whatever comes next (as Enphase counts them).
     state.keyId = key;
     const decision = limits.take(key, options.limits[plan], options.now());
     if (!decision.ok) return reply.code(429).send(tooManyRequests(plan, decision));
 
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    if (!bearer || !tokens.isValidAccessToken(bearer)) return sendError(reply, notAuthorized());
-    if (!planAllows(plan, state.route))
-      return sendError(reply, notAuthorized('Not authorized to access requested resource'));
+    if (!bearer || !tokens.isValidAccessToken(bearer)) return unauthorized();
+    if (!planAllows(plan, state.route)) return unauthorized('Not authorized to access requested resource');
 
     faultCounter += 1;
     const n = faultCounter;

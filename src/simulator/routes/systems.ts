@@ -110,7 +110,12 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: SimContext): voi
       if (filter.statuses && filter.statuses.length > 0 && !filter.statuses.includes(s.status)) return false;
       return true;
     });
-    return pageOf(ctx, [...new Set(ids)], paging, sortBy === '-id');
+    // The search answer's address has no city (the spec's schema for it lists none).
+    const page = pageOf(ctx, [...new Set(ids)], paging, sortBy === '-id');
+    for (const system of page.systems ?? []) {
+      if (system.address) delete system.address.city;
+    }
+    return page;
   });
 
   app.get('/api/v4/systems/:system_id', async (request, reply) => {

@@ -175,7 +175,9 @@ export function registerTelemetryRoutes(app: FastifyInstance, ctx: SimContext): 
         system_id: system.id,
         granularity: window.granularity,
         total_devices: system.consumptionMeter ? 1 : 0,
-        ...windowFields(window),
+        // The grid endpoints document start_at/end_at only, start_date or not.
+        start_at: window.start,
+        end_at: window.end,
         items: 'intervals',
         intervals:
           inner[0]!.length === 0
