@@ -133,7 +133,7 @@ export function loadSpec(): Spec {
 }
 
 /**
- * Operations whose description says "If start_date parameter is passed in the url, then
+ * Operations whose description (or a parameter's) says "If start_date parameter is passed in the url, then
  * start_date field will appear in response" (and likewise end_date) while their 200 schema does
  * not list those fields: the fields are added (strings, YYYY-MM-DD) so that strict validation
  * does not flag what the spec itself promises.
@@ -151,8 +151,12 @@ function applyCorrections(spec: Spec): void {
     }
   }
   for (const [template, item] of Object.entries(spec.paths)) {
-    for (const op of Object.values(item) as (OperationObject & { description?: string })[]) {
-      if (!PROMISED_DATE_FIELDS.test(op.description ?? '')) continue;
+    for (const op of Object.values(item) as (OperationObject & {
+      description?: string;
+      parameters?: { description?: string }[];
+    })[]) {
+      const texts = [op.description, ...(op.parameters ?? []).map((p) => p.description)];
+      if (!texts.some((t) => PROMISED_DATE_FIELDS.test(t ?? ''))) continue;
       const media = Object.values(op.responses?.['200']?.content ?? {})[0];
       const props = media?.schema?.properties;
       if (!isObject(props) || 'start_date' in props) continue;
