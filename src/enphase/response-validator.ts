@@ -43,7 +43,7 @@ export interface ValidateOptions {
   nullsInItems?: UnknownPropertiesMode;
 }
 
-interface Modes {
+export interface Modes {
   unknownProperties: UnknownPropertiesMode;
   nullsInItems: UnknownPropertiesMode;
 }
