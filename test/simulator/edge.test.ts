@@ -321,6 +321,15 @@ describe('EV charger', () => {
       sums.push(t.body.consumption.reduce((a: number, i: any) => a + i.consumption, 0));
     }
     expect(lifetime.body.consumption).toEqual(sums);
+    const today = await get(`/api/v4/systems/${system.id}/ev_charger/${serial}/lifetime`, {
+      start_date: day(0),
+      end_date: day(0),
+    });
+    expect(today).toMatchObject({ status: 200, body: { consumption: [] } });
+    const reversed = { start_date: day(2), end_date: day(8) };
+    expect((await get(`/api/v4/systems/${system.id}/ev_charger/${serial}/lifetime`, reversed)).status).toBe(
+      400,
+    );
     // a car charges on about half the days: a week is neither all zero nor all charging
     expect(sums.some((s) => s === 0) || sums.every((s) => s > 0)).toBe(true);
     expect(sums.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
