@@ -272,13 +272,21 @@ export function toJsonSchema(schema: Json, modes: Modes, inItems = false): Json 
   if (modes.unknownProperties === 'reject' && isObject(out.properties) && !('additionalProperties' in out)) {
     out.additionalProperties = false;
   }
-  const tolerated =
-    inItems &&
-    modes.nullsInItems === 'allow' &&
-    typeof schema.type === 'string' &&
-    SCALAR_TYPES.has(schema.type);
+  const tolerated = inItems && modes.nullsInItems === 'allow' && isScalarSchema(schema);
   if (schema.nullable === true || tolerated) return makeNullable(out);
   return out;
+}
+
+/** A string/number/boolean schema, also one that only wraps a scalar component (`allOf: [$ref]`). */
+function isScalarSchema(schema: JsonObject): boolean {
+  if (typeof schema.type === 'string') return SCALAR_TYPES.has(schema.type);
+  const parts = Array.isArray(schema.allOf) ? schema.allOf : [schema];
+  return parts.some((part) => {
+    const ref = isObject(part) ? part.$ref : undefined;
+    if (typeof ref !== 'string') return false;
+    const target = loadSpec().components?.schemas?.[ref.replace('#/components/schemas/', '')];
+    return typeof target?.type === 'string' && SCALAR_TYPES.has(target.type);
+  });
 }
 
 /** Component schemas the spec uses as array items (`items: {$ref}`), at any depth. */

@@ -257,6 +257,13 @@ describe('response-validator: validateResponse', () => {
       ok: false,
       errors: ['/intervals/0: must be object'],
     });
+    // an enum wrapped as allOf: [$ref] (event status) inside items
+    const events = '/api/v4/systems/{system_id}/events';
+    const event = { status: null, event_type_id: 28, event_start_time: 1, serial_number: '1' };
+    expect(validateResponse('GET', events, 200, { system_id: 1, events: [event] }).ok).toBe(true);
+    expect(
+      validateResponse('GET', events, 200, { system_id: 1, events: [{ ...event, status: 'Gone' }] }).ok,
+    ).toBe(false);
     // through a $ref'd component used as items (EV charger sessions)
     const sessions = '/api/v4/systems/{system_id}/ev_charger/{serial_no}/sessions';
     const session = {
