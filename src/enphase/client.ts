@@ -307,6 +307,8 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
         await waitForQuota(blockedUntil, 'the API said the monthly quota is spent (429)', ctx);
         continue;
       }
+      // The token first: if it cannot be had (AuthError), nothing is counted or sent.
+      const token = await tokens.accessToken(signal);
       await limiter.acquire(signal);
       const recorded = await quota.record(template, { useReserve: deps.useReserve ?? false });
       if (!recorded.ok) {
@@ -329,7 +331,6 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
         );
         continue;
       }
-      const token = await tokens.accessToken(signal);
       attempt += 1;
       const sentAt = now();
       let response: Response<string> | undefined;
@@ -383,9 +384,12 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
         if (status === 429) {
           const info = read429(response.body, response.headers['retry-after'] as string | undefined, now());
           if (info.period === 'month') {
+            // At least a minute: a period_end already past by our clock (skew) must not turn
+            // into a loop of requests that each get the same 429.
             const until = Math.max(
               info.periodEndMs ?? nextMonthStart(now()),
               now() + (info.retryAfterMs ?? 0),
+              now() + 60_000,
             );
             if (await quota.blockUntil(until)) {
               log?.warn(

@@ -49,6 +49,7 @@ describe('token manager', () => {
   });
 
   it('turns a refused refresh token into an AuthError that says to run `enphase-etl auth`, remembered across clients', async () => {
+    await world.redis.del(world.keys.quotaLedger(apiKeyId('sim-key'), new Date().toISOString().slice(0, 7)));
     const { client } = await clientFor(world, { seed: false });
     await seedTokens(world, 'sim-key', {
       access_token: 'expired',
@@ -65,6 +66,8 @@ describe('token manager', () => {
     world.sim.requestLog.clear();
     await expect(systemCall(other)).rejects.toThrow(AuthError);
     expect(world.sim.requestLog.entries()).toHaveLength(0);
+    // Nothing unsent was counted: the ledger holds the one request that did go out (the 401).
+    expect((await other.quota.usage()).total).toBe(1);
   });
 
   it('imports the environment pair when Redis has none, keeps Redis when the env is unchanged, re-imports when it changes', async () => {
