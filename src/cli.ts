@@ -5,6 +5,7 @@ import { ConfigError } from './config.js';
 import { InterruptedError, NotBuiltError, UsageError } from './commands/errors.js';
 import { registerAuthCommand } from './commands/auth.js';
 import { registerPendingCommands } from './commands/not-built.js';
+import { registerPlanCommand } from './commands/plan.js';
 import { registerSimulatorCommand } from './commands/simulator.js';
 
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   // Each command module adds itself here (one line each); what is left is registered as pending.
   registerSimulatorCommand(program);
   registerAuthCommand(program);
+  registerPlanCommand(program);
   registerPendingCommands(program);
   return program;
 }

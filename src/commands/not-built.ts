@@ -10,7 +10,6 @@ const PENDING: Array<{ name: string; summary: string; what: string }> = [
   { name: 'backfill', summary: 'loads history for one system or all', what: 'orchestration' },
   { name: 'sync', summary: 'one incremental round now', what: 'orchestration' },
   { name: 'status', summary: 'watermarks, lag, errors, quota and queues', what: 'orchestration' },
-  { name: 'plan', summary: 'the request budget and the planned cadence', what: 'orchestration' },
   { name: 'demo', summary: 'simulator, backfill and service on one machine', what: 'orchestration' },
 ];
 

@@ -1,0 +1,326 @@
+// `enphase-etl plan [--systems N] [--json]`: the request budget — hits per round, rounds per day,
+// the month's projection and the freshness per dataset — as planBudget chooses it from the
+// configuration and the registry's systems (docs/budget.md). Reads Redis only; sends no request.
+import type { Command } from 'commander';
+import { Redis } from 'ioredis';
+import { planBudget, DAY_MS, type BudgetInput, type BudgetPlan } from '../budget-plan.js';
+import { loadConfig, type Config } from '../config.js';
+import { DATASET_NAMES, type DatasetName } from '../datasets.js';
+import { EXTRACTORS, type SystemInfo } from '../extractors/index.js';
+import { createKeys, type RedisKeys } from '../state/keys.js';
+import { RegistryStore } from '../state/registry.js';
+import { UsageError } from './errors.js';
+
+/** Registry entries the plan costs one by one; beyond that a sample stands for the fleet. */
+export const PLAN_SAMPLE_SIZE = 2_000;
+
+/**
+ * The system assumed before discovery has run: everything a system can have (20 micros, a
+ * production and a consumption meter, an IQ Battery, an EV charger), so every dataset of the plan
+ * applies and the assumption never flatters the budget.
+ */
+export function assumedSystem(): SystemInfo {
+  return {
+    id: 0,
+    name: 'assumed system',
+    timeZone: 'UTC',
+    operationalAt: null,
+    meterStartDate: null,
+    devices: {
+      micros: Array.from({ length: 20 }, (_, i) => `assumed-micro-${i + 1}`),
+      encharges: ['assumed-encharge'],
+      acbs: [],
+      evChargers: ['assumed-ev-charger'],
+      meters: ['assumed-production-meter', 'assumed-consumption-meter'],
+    },
+    hasProductionMeter: true,
+    hasConsumptionMeter: true,
+    hasBattery: true,
+  };
+}
+
+export interface PlanDatasets {
+  /** Enabled and allowed by the plan: what the budget covers. */
+  planned: DatasetName[];
+  /** Enabled (DATASETS) but not readable on this plan. */
+  notInPlan: DatasetName[];
+}
+
+/** DATASETS (or every dataset) narrowed to what the API plan can read, per the extractors. */
+export function datasetsFor(config: Config): PlanDatasets {
+  const enabled = config.datasets ?? [...DATASET_NAMES];
+  const allowed = (d: DatasetName): boolean => EXTRACTORS[d].plans.includes(config.enphase.plan);
+  return { planned: enabled.filter(allowed), notInPlan: enabled.filter((d) => !allowed(d)) };
+}
+
+export type SystemsSource =
+  | { kind: 'registry'; count: number; sampled: number }
+  | { kind: 'what-if'; count: number; sampled: number; from: 'registry' | 'assumed' }
+  | { kind: 'assumed'; count: 1; why: string };
+
+export interface PlanReport {
+  config: {
+    plan: string;
+    perMinute: number;
+    perMonth: number | null;
+    reserve: number;
+    settleWindowMs: number;
+    syncIntervalMs: number | null;
+  };
+  systems: SystemsSource;
+  datasets: PlanDatasets;
+  plan: BudgetPlan;
+}
+
+/** The inputs of planBudget from the configuration and the systems at hand. */
+export function budgetInput(
+  config: Config,
+  systems: BudgetInput['systems'],
+  datasets: DatasetName[],
+  now: number,
+): BudgetInput {
+  const input: BudgetInput = {
+    limits: {
+      perMinute: config.enphase.ratePerMinute,
+      perMonth: config.enphase.quotaPerMonth,
+      reserve: config.enphase.quotaReserve,
+    },
+    systems,
+    datasets,
+    settleWindowMs: config.settleWindowMs,
+    now,
+  };
+  if (config.syncIntervalMs !== undefined) input.syncIntervalMs = config.syncIntervalMs;
+  return input;
+}
+
+/** The registry's size and a sample of at most `sampleSize` entries (the first HSCAN pages). */
+export async function registrySample(
+  redis: Redis,
+  keys: RedisKeys,
+  sampleSize = PLAN_SAMPLE_SIZE,
+): Promise<{ count: number; sample: SystemInfo[] }> {
+  const registry = new RegistryStore(redis, keys);
+  const count = await registry.count();
+  const sample: SystemInfo[] = [];
+  if (count > 0) {
+    for await (const page of registry.list()) {
+      sample.push(...page.slice(0, sampleSize - sample.length));
+      if (sample.length >= sampleSize) break;
+    }
+  }
+  return { count, sample };
+}
+
+/** Redis from REDIS_URL, or the reason it cannot be reached (within a couple of seconds). */
+export async function tryRedis(url: string): Promise<{ redis: Redis } | { error: string }> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    retryStrategy: () => null,
+  });
+  // Reported once below (the socket's own reason, not ioredis' "Connection is closed").
+  let reason: string | undefined;
+  redis.on('error', (error: Error) => (reason ??= error.message));
+  try {
+    await redis.connect();
+    return { redis };
+  } catch (error) {
+    redis.disconnect();
+    return { error: reason ?? (error as Error).message };
+  }
+}
+
+export async function buildPlanReport(
+  config: Config,
+  options: { systems?: number; redis?: Redis; redisError?: string; keys?: RedisKeys; now: number },
+): Promise<PlanReport> {
+  const datasets = datasetsFor(config);
+  let registry: { count: number; sample: SystemInfo[] } | undefined;
+  if (options.redis) registry = await registrySample(options.redis, options.keys ?? createKeys());
+  let systems: BudgetInput['systems'];
+  let source: SystemsSource;
+  if (options.systems !== undefined) {
+    const fromRegistry = registry !== undefined && registry.sample.length > 0;
+    const sample = fromRegistry ? registry!.sample : [assumedSystem()];
+    systems = { count: options.systems, sample };
+    source = {
+      kind: 'what-if',
+      count: options.systems,
+      sampled: sample.length,
+      from: fromRegistry ? 'registry' : 'assumed',
+    };
+  } else if (registry !== undefined && registry.count > 0) {
+    systems = registry.sample.length === registry.count ? registry.sample : registry;
+    source = { kind: 'registry', count: registry.count, sampled: registry.sample.length };
+  } else {
+    systems = [assumedSystem()];
+    const why =
+      options.redis === undefined
+        ? `Redis is not reachable (${options.redisError ?? 'no connection'})`
+        : 'the registry is empty (discovery has not run yet)';
+    source = { kind: 'assumed', count: 1, why };
+  }
+  const plan = planBudget(budgetInput(config, systems, datasets.planned, options.now));
+  return {
+    config: {
+      plan: config.enphase.plan,
+      perMinute: config.enphase.ratePerMinute,
+      perMonth: config.enphase.quotaPerMonth,
+      reserve: config.enphase.quotaReserve,
+      settleWindowMs: config.settleWindowMs,
+      syncIntervalMs: config.syncIntervalMs ?? null,
+    },
+    systems: source,
+    datasets,
+    plan,
+  };
+}
+
+/** `1d 5m`, `6h`, `15m`, `30s`: durations as people read them. */
+export function humanDuration(ms: number): string {
+  if (ms <= 0) return '0s';
+  const parts: string[] = [];
+  let rest = Math.round(ms / 1000);
+  for (const [unit, seconds] of [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
+    const n = Math.floor(rest / seconds);
+    if (n > 0) parts.push(`${n}${unit}`);
+    rest -= n * seconds;
+  }
+  return parts.slice(0, 2).join(' ');
+}
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const num = (n: number): string =>
+  Number.isInteger(n) ? int(n) : n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+
+/** Rows of text with columns padded to their widest cell. */
+export function table(header: string[], rows: string[][], alignRight: boolean[] = []): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, i) => (alignRight[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+/** The human-readable report. */
+export function formatPlanReport(report: PlanReport): string[] {
+  const { config: c, plan, systems, datasets } = report;
+  const out: string[] = [];
+  const month =
+    c.perMonth === null ? 'no monthly cap' : `${int(c.perMonth)} a month, ${int(c.reserve)} kept in reserve`;
+  out.push(`Limits (${c.plan} plan): ${int(c.perMinute)} requests a minute, ${month}.`);
+  if (systems.kind === 'registry') {
+    const sampled =
+      systems.sampled < systems.count ? ` (costed from a sample of ${int(systems.sampled)})` : '';
+    out.push(`Systems: ${int(systems.count)} from the registry${sampled}.`);
+  } else if (systems.kind === 'what-if') {
+    const like =
+      systems.from === 'registry' ? 'like the registry’s' : 'each like the assumed fully equipped system';
+    out.push(`Systems: ${int(systems.count)} (what if, --systems), ${like}.`);
+  } else {
+    out.push(
+      `Systems: assuming ONE fully equipped system (20 micros, both meters, an IQ Battery, an EV charger): ${systems.why}. Ask "what if" with --systems N.`,
+    );
+  }
+  out.push(
+    `Settle window ${humanDuration(c.settleWindowMs)}; cadence ${c.syncIntervalMs === null ? 'planned from the quota' : `SYNC_INTERVAL=${humanDuration(c.syncIntervalMs)}`}.`,
+  );
+  out.push('');
+  const rows = plan.cadences.map((cad) => [
+    cad.dataset,
+    humanDuration(cad.everyMs),
+    int(cad.hitsPerRound),
+    num(DAY_MS / cad.everyMs),
+    num(cad.hitsPerDay),
+    humanDuration(cad.freshnessMs),
+  ]);
+  rows.push([
+    'discovery',
+    humanDuration(plan.discovery.everyMs),
+    int(plan.discovery.hitsPerRun),
+    num(DAY_MS / plan.discovery.everyMs),
+    num((plan.discovery.hitsPerRun * DAY_MS) / plan.discovery.everyMs),
+    '',
+  ]);
+  rows.push(['total', '', '', '', num(plan.hitsPerDay), '']);
+  out.push(
+    ...table(['dataset', 'every', 'hits/round', 'rounds/day', 'hits/day', 'freshness'], rows, [
+      false,
+      false,
+      true,
+      true,
+      true,
+      false,
+    ]),
+  );
+  out.push('');
+  const budget =
+    plan.budget === null
+      ? 'no monthly cap'
+      : `${Math.round((plan.projectedMonth / Math.max(1, plan.budget)) * 100)} % of the budget of ${int(plan.budget)}`;
+  const heaviest = plan.cadences.reduce((sum, cad) => sum + cad.hitsPerRound, 0) + plan.discovery.hitsPerRun;
+  const shortest = Math.min(plan.tickMs, ...plan.cadences.map((cad) => cad.everyMs));
+  out.push(
+    `Scheduler tick: every ${humanDuration(plan.tickMs)}. When everything falls due at once: ${int(heaviest)} requests, ` +
+      `${humanDuration((heaviest / Math.max(1, c.perMinute)) * 60_000)} at ${int(c.perMinute)}/min` +
+      ` (the shortest cadence is ${humanDuration(shortest)}).`,
+  );
+  out.push(`Projected month (31 days): ${int(plan.projectedMonth)} requests, ${budget}.`);
+  out.push(plan.fits ? 'Fits the month and the per-minute rate.' : 'DOES NOT FIT.');
+  if (datasets.notInPlan.length > 0) {
+    out.push(`Not included in the ${c.plan} plan (skipped): ${datasets.notInPlan.join(', ')}.`);
+  }
+  for (const warning of plan.warnings) out.push(`Warning: ${warning}.`);
+  return out;
+}
+
+function parseSystems(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new UsageError(`--systems: expected a whole number ≥ 1, got "${text}"`);
+  return Number(text);
+}
+
+export async function runPlan(
+  config: Config,
+  options: { systems?: number; json?: boolean; now?: number },
+  out: (line: string) => void,
+): Promise<PlanReport> {
+  const connection = await tryRedis(config.redisUrl);
+  const redis = 'redis' in connection ? connection.redis : undefined;
+  try {
+    const report = await buildPlanReport(config, {
+      ...(options.systems !== undefined ? { systems: options.systems } : {}),
+      ...(redis ? { redis } : { redisError: 'error' in connection ? connection.error : '' }),
+      now: options.now ?? Date.now(),
+    });
+    if (options.json) out(JSON.stringify(report, null, 2));
+    else formatPlanReport(report).forEach((line) => out(line));
+    return report;
+  } finally {
+    redis?.disconnect();
+  }
+}
+
+export function registerPlanCommand(program: Command): void {
+  program
+    .command('plan')
+    .description('the request budget: hits per sync round, the cadence chosen, the month’s projection')
+    .option(
+      '--systems <n>',
+      'what if there were N systems (default: the registry, else one assumed)',
+      parseSystems,
+    )
+    .option('--json', 'machine-readable output')
+    .action(async (options: { systems?: number; json?: boolean }) => {
+      await runPlan(loadConfig(), options, (line) => process.stdout.write(`${line}\n`));
+    });
+}
