@@ -244,22 +244,31 @@ function nineMonthsBefore(nowSec: number): number {
   );
 }
 
-/** Parses start_time/end_time by the spec's rules; answers 422 itself and returns undefined on error. */
-function parseWindow(ctx: SimContext, query: unknown, reply: FastifyReply): Window | undefined {
-  const now = ctx.nowSec();
+/**
+ * start_time/end_time by the spec's rules: start required, not older than 9 months, end
+ * defaults to min(start + 1 day, now), at most one week. `error` is the 422's `details`.
+ */
+export function eventWindow(query: unknown, nowSec: number): Window | { error: string } {
   const start = intParam(query, 'start_time');
   const end = intParam(query, 'end_time');
-  if (start === undefined) return void ctx.reply422(reply, 'start_time is required');
-  if (Number.isNaN(start)) return void ctx.reply422(reply, 'start_time must be an integer (epoch seconds)');
-  if (end !== undefined && Number.isNaN(end))
-    return void ctx.reply422(reply, 'end_time must be an integer (epoch seconds)');
-  if (start < nineMonthsBefore(now))
-    return void ctx.reply422(reply, 'start_time cannot be older than 9 months');
-  const to = end ?? Math.min(start + DAY, now);
-  if (to < start) return void ctx.reply422(reply, 'end_time must be greater than start_time');
-  if (to - start > WEEK)
-    return void ctx.reply422(reply, 'Maximum 1 week of data can be retrieved in a single call');
+  if (start === undefined) return { error: 'start_time is required' };
+  if (Number.isNaN(start)) return { error: 'start_time must be an integer (epoch seconds)' };
+  if (end !== undefined && Number.isNaN(end)) return { error: 'end_time must be an integer (epoch seconds)' };
+  if (start < nineMonthsBefore(nowSec)) return { error: 'start_time cannot be older than 9 months' };
+  const to = end ?? Math.min(start + DAY, nowSec);
+  if (to < start) return { error: 'end_time must be greater than start_time' };
+  if (to - start > WEEK) return { error: 'Maximum 1 week of data can be retrieved in a single call' };
   return { from: start, to };
+}
+
+/** The window of the request, or undefined after answering the spec's 422. */
+function windowOr422(ctx: SimContext, query: unknown, reply: FastifyReply): Window | undefined {
+  const w = eventWindow(query, ctx.nowSec());
+  if ('error' in w) {
+    ctx.reply422(reply, w.error);
+    return undefined;
+  }
+  return w;
 }
 
 // ------------------------------------------------------------------ routes
@@ -279,7 +288,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: SimContext): void
   app.get('/api/v4/systems/:system_id/events', async (request, reply) => {
     const system = ctx.systemOr404(request, reply);
     if (!system) return reply;
-    const window = parseWindow(ctx, request.query, reply);
+    const window = windowOr422(ctx, request.query, reply);
     if (!window) return reply;
     const now = ctx.nowSec();
     const body: EventsBody = {
@@ -302,7 +311,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: SimContext): void
   app.get('/api/v4/systems/:system_id/alarms', async (request, reply) => {
     const system = ctx.systemOr404(request, reply);
     if (!system) return reply;
-    const window = parseWindow(ctx, request.query, reply);
+    const window = windowOr422(ctx, request.query, reply);
     if (!window) return reply;
     const clearedParam = stringParam(request.query, 'cleared');
     if (clearedParam !== undefined && clearedParam !== 'true' && clearedParam !== 'false') {
