@@ -23,6 +23,7 @@ import { registerTelemetryRoutes } from './routes/telemetry.js';
 import { registerConfigRoutes } from './routes/config.js';
 import { registerEvChargerRoutes } from './routes/ev-charger.js';
 import { registerEventRoutes } from './routes/events.js';
+import { registerLiveRoutes } from './routes/live.js';
 import { registerOauthRoutes } from './routes/oauth.js';
 import { registerSystemRoutes } from './routes/systems.js';
 import { TokenStore } from './tokens.js';
@@ -82,6 +83,7 @@ function registerApiRoutes(app: FastifyInstance, ctx: SimContext): void {
   registerEventRoutes(app, ctx);
   registerConfigRoutes(app, ctx);
   registerEvChargerRoutes(app, ctx);
+  registerLiveRoutes(app, ctx);
 }
 
 export function buildServer(options: ResolvedOptions): SimServer {

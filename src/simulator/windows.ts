@@ -54,7 +54,9 @@ function epochParam(text: string): number | undefined {
 
 /** Epoch seconds two calendar years before nowSec (the API's limit for interval data). */
 export function twoYearsBefore(nowSec: number): number {
-  return Math.floor(DateTime.fromSeconds(nowSec, { zone: 'UTC' }).minus({ years: 2 }).toSeconds());
+  const d = new Date(nowSec * 1000);
+  d.setUTCFullYear(d.getUTCFullYear() - 2);
+  return Math.floor(d.getTime() / 1000);
 }
 
 /** Local midnight of the day the system became operational: the earliest start of any window. */

@@ -17,18 +17,17 @@ export const DEVICE = { micro: 0, productionMeter: 1000, consumptionMeter: 2000,
 
 /** Seconds after `endAt` at which device `device` (DEVICE.x + index) reports that interval. */
 export function reportDelaySec(seed: number, system: SystemProfile, device: number, endAt: number): number {
-  const u = unit(seed, SALT.delay, system.id, device, endAt);
-  const jitter = math.floor(unit(seed, SALT.delay, system.id, device, endAt, 1) * 300);
   if (system.connectionType === 'cellular') {
     // The next 6-hourly upload after the interval ends, a few minutes for processing.
     const sinceSlot =
       (((endAt - system.uploadOffsetSec) % UPLOAD_PERIOD_SEC) + UPLOAD_PERIOD_SEC) % UPLOAD_PERIOD_SEC;
     const wait = sinceSlot === 0 ? 0 : UPLOAD_PERIOD_SEC - sinceSlot;
-    return wait + 60 + jitter;
+    return wait + 60 + math.floor(unit(seed, SALT.delay, system.id, device, endAt, 1) * 300);
   }
+  const u = unit(seed, SALT.delay, system.id, device, endAt);
   if (u < 0.92) return 60 + math.floor((u / 0.92) * 840); // 1–15 min
   if (u < 0.99) return 900 + math.floor(((u - 0.92) / 0.07) * (3 * 3600 - 900)); // 15 min – 3 h
-  return 3 * 3600 + math.floor(((u - 0.99) / 0.01) * (MAX_DELAY_SEC - 3 * 3600 - 300)) + jitter; // 3–12 h
+  return 3 * 3600 + math.floor(((u - 0.99) / 0.01) * (MAX_DELAY_SEC - 3 * 3600)); // 3–12 h
 }
 
 /** True when the device's value for the interval ending `endAt` is visible at `nowSec`. */

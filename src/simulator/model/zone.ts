@@ -71,12 +71,12 @@ export function localMidnight(zone: string, isoDate: string): number {
 
 /** The local ISO date (YYYY-MM-DD) at epoch seconds t. */
 export function localDate(zone: string, tSec: number): string {
-  return DateTime.fromSeconds(tSec, { zone }).toISODate()!;
+  return new Date((tSec + offsetSec(zone, tSec)) * 1000).toISOString().slice(0, 10);
 }
 
 /** Epoch seconds of the local midnight at or before t. */
 export function startOfLocalDay(zone: string, tSec: number): number {
-  return math.floor(DateTime.fromSeconds(tSec, { zone }).startOf('day').toSeconds());
+  return localMidnight(zone, localDate(zone, tSec));
 }
 
 /** ISO date plus n days. */

@@ -58,13 +58,11 @@ export function registerDeviceTelemetryRoutes(app: FastifyInstance, ctx: SimCont
       const serial = (request.params as { serial_no: string }).serial_no;
       const index = system.batteries.findIndex((b) => b.serial === serial && b.type === type);
       if (index < 0) {
-        return reply
-          .code(404)
-          .send({
-            message: 'Not Found',
-            details: `${LABEL[type]} not found for {:id=>"${serial}"}`,
-            code: 404,
-          });
+        return reply.code(404).send({
+          message: 'Not Found',
+          details: `${LABEL[type]} not found for {:id=>"${serial}"}`,
+          code: 404,
+        });
       }
       const window = windowOr422(
         ctx,

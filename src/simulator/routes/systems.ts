@@ -1,11 +1,11 @@
 // System details: the list (pages, size ≤ 100, sort), search, one system, its summary and
 // devices, retrieve_system_id and the inverters summary.
 import type { FastifyInstance } from 'fastify';
-import { DateTime } from 'luxon';
 import type { operations } from '../../enphase/api-types.js';
 import { intParam, stringParam, type SimContext } from '../context.js';
 import type { SystemProfile } from '../model/profile.js';
 import { lastReportAt } from '../model/reporting.js';
+import { localDate } from '../model/zone.js';
 
 type SystemListBody = operations['listSystems']['responses'][200]['content']['application/json'];
 type SystemItem = NonNullable<SystemListBody['systems']>[number];
@@ -38,9 +38,7 @@ export function systemJson(ctx: SimContext, system: SystemProfile): SystemItem &
     last_energy_at: reportedAt,
     operational_at: system.operationalAt,
     attachment_type: system.attachmentType,
-    interconnect_date: DateTime.fromSeconds(system.operationalAt, {
-      zone: system.place.timezone,
-    }).toISODate(),
+    interconnect_date: localDate(system.place.timezone, system.operationalAt),
     reference: system.reference,
     other_references: [system.reference],
   };
