@@ -4,9 +4,14 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from './config.js';
 import { InterruptedError, NotBuiltError, UsageError } from './commands/errors.js';
 import { registerAuthCommand } from './commands/auth.js';
+import { registerBackfillCommand } from './commands/backfill.js';
 import { registerPendingCommands } from './commands/not-built.js';
 import { registerPlanCommand } from './commands/plan.js';
+import { registerSchedulerCommand } from './commands/scheduler.js';
 import { registerSimulatorCommand } from './commands/simulator.js';
+import { registerStartCommand } from './commands/start.js';
+import { registerSyncCommand } from './commands/sync.js';
+import { registerWorkerCommand } from './commands/worker.js';
 
 export function buildProgram(): Command {
   const program = new Command('enphase-etl')
@@ -20,6 +25,11 @@ export function buildProgram(): Command {
   registerSimulatorCommand(program);
   registerAuthCommand(program);
   registerPlanCommand(program);
+  registerStartCommand(program);
+  registerWorkerCommand(program);
+  registerSchedulerCommand(program);
+  registerSyncCommand(program);
+  registerBackfillCommand(program);
   registerPendingCommands(program);
   return program;
 }

@@ -46,5 +46,13 @@ export function createKeys(prefix: string = DEFAULT_KEY_PREFIX) {
     lastErrors: (systemId: string | number) => `${root}:errors:${systemId}`,
     /** hash: system id → JSON of the registry entry (name, time zone, operational date, …). */
     registry: `${root}:systems`,
+
+    // jobs/: orchestration
+    /** hash: dataset → epoch ms of the last sync attempt (which datasets a round finds due). */
+    lastSync: (systemId: string | number) => `${root}:synced:${systemId}`,
+    /** hash: dataset → epoch s from which data is loaded contiguously up to the watermark. */
+    floors: (systemId: string | number) => `${root}:floor:${systemId}`,
+    /** string with TTL: the worker syncing this system (no system is synced by two jobs at once). */
+    systemLock: (systemId: string | number) => `${root}:lock:system:${systemId}`,
   };
 }

@@ -11,6 +11,8 @@ export type RegistryEntry = SystemInfo & {
   lastReportAt?: number | null;
   /** Epoch ms when discovery last saw the system. */
   discoveredAt: number;
+  /** Epoch ms when the device list was last fetched (device lists change rarely: not daily). */
+  devicesCheckedAt?: number;
 };
 
 /** Entries per HSCAN page: a page of 10,000 systems' JSON stays a few megabytes at most. */

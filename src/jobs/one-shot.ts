@@ -1,0 +1,159 @@
+// One-shot runs (`backfill`, `sync`): enqueue one job per system under ids of this run, process
+// them in this process (other workers may help) and wait, reporting progress; or only enqueue.
+// An abort (SIGINT) stops taking jobs, lets the active ones finish, removes this run's waiting
+// jobs and returns with `interrupted` — nothing half committed (watermarks follow flushes).
+import type { JobsOptions, Queue } from 'bullmq';
+import type { DatasetName } from '../datasets.js';
+import type { QueueName, SyncResult } from './queues.js';
+import type { ProgressReporter } from './progress.js';
+import type { Runtime } from './runtime.js';
+import { listenForJobs } from './wait-jobs.js';
+import { startWorkers } from './worker.js';
+
+export interface OneShotJob<D> {
+  id: string;
+  systemId: number;
+  data: D;
+}
+
+export interface OneShotOptions {
+  enqueueOnly?: boolean;
+  /** Systems processed at once in this process. */
+  concurrency?: number;
+  progress?: ProgressReporter;
+  signal?: AbortSignal;
+  /** How long active jobs may take to finish after an abort. */
+  shutdownTimeoutMs?: number;
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+}
+
+export interface OneShotSummary {
+  total: number;
+  completed: number[];
+  failed: Array<{ systemId: number; reason: string }>;
+  /** Dataset → systems that skipped it, with the first reason seen. */
+  skipped: Map<DatasetName, { systems: number; reason: string }>;
+  windows: number;
+  points: number;
+  hits: number;
+  interrupted: boolean;
+  enqueuedOnly: boolean;
+  durationMs: number;
+}
+
+export async function runOneShot<D>(
+  runtime: Runtime,
+  queueName: QueueName,
+  queue: Queue<D>,
+  jobs: ReadonlyArray<OneShotJob<D>>,
+  jobOptions: JobsOptions,
+  options: OneShotOptions = {},
+): Promise<OneShotSummary> {
+  const started = Date.now();
+  const summary: OneShotSummary = {
+    total: jobs.length,
+    completed: [],
+    failed: [],
+    skipped: new Map(),
+    windows: 0,
+    points: 0,
+    hits: 0,
+    interrupted: false,
+    enqueuedOnly: options.enqueueOnly === true,
+    durationMs: 0,
+  };
+  const systemOf = new Map(jobs.map((j) => [j.id, j.systemId]));
+  const listener = options.enqueueOnly
+    ? undefined
+    : await listenForJobs(queue as Queue, runtime.redis, runtime.keys.bullPrefix);
+  const hitsBefore = (await runtime.client.quota.usage()).total;
+  for (let i = 0; i < jobs.length; i += 500) {
+    const chunk = jobs.slice(i, i + 500);
+    await (queue as Queue).addBulk(
+      chunk.map((j) => ({ name: queueName, data: j.data, opts: { ...jobOptions, jobId: j.id } })),
+    );
+  }
+  if (!listener) {
+    summary.durationMs = Date.now() - started;
+    return summary;
+  }
+
+  const workers = startWorkers(runtime, {
+    queues: [queueName],
+    concurrency: options.concurrency ?? 4,
+    ...(options.lockDurationMs !== undefined ? { lockDurationMs: options.lockDurationMs } : {}),
+    ...(options.stalledIntervalMs !== undefined ? { stalledIntervalMs: options.stalledIntervalMs } : {}),
+  });
+  const progressOf = new Map<string, { windows: number; points: number }>();
+  const figures = () => {
+    let windows = 0;
+    let points = 0;
+    for (const p of progressOf.values()) {
+      windows += p.windows;
+      points += p.points;
+    }
+    return { done: summary.completed.length + summary.failed.length, windows, points, hits: summary.hits };
+  };
+  options.progress?.start(jobs.length);
+  const hitsTimer = setInterval(() => {
+    void runtime.client.quota
+      .usage()
+      .then((u) => {
+        summary.hits = u.total - hitsBefore;
+        options.progress?.update(figures());
+      })
+      .catch(() => undefined);
+  }, 1_000);
+  try {
+    await listener.wait(
+      jobs.map((j) => j.id),
+      {
+        onProgress(id, data) {
+          const p = data as { windows?: number; points?: number } | null;
+          if (p && typeof p.windows === 'number' && typeof p.points === 'number')
+            progressOf.set(id, { windows: p.windows, points: p.points });
+          options.progress?.update(figures());
+        },
+        onDone(id, outcome) {
+          const systemId = systemOf.get(id) ?? -1;
+          if (outcome.state === 'failed') summary.failed.push({ systemId, reason: outcome.reason });
+          else {
+            summary.completed.push(systemId);
+            const result = outcome.result as SyncResult | null;
+            if (result && typeof result === 'object') {
+              progressOf.set(id, { windows: result.windows ?? 0, points: result.points ?? 0 });
+              for (const s of result.skipped ?? []) {
+                const entry = summary.skipped.get(s.dataset) ?? { systems: 0, reason: s.reason };
+                entry.systems += 1;
+                summary.skipped.set(s.dataset, entry);
+              }
+            }
+          }
+          options.progress?.update(figures());
+        },
+      },
+      options.signal,
+    );
+  } finally {
+    clearInterval(hitsTimer);
+    await workers.close(options.shutdownTimeoutMs ?? 30_000);
+    await listener.close();
+  }
+  if (summary.completed.length + summary.failed.length < jobs.length) {
+    summary.interrupted = true;
+    // This run's jobs that never started are withdrawn; a rerun resumes from the watermarks.
+    const finished = new Set<number>([...summary.completed, ...summary.failed.map((f) => f.systemId)]);
+    for (const job of jobs) {
+      if (!finished.has(job.systemId)) await (queue as Queue).remove(job.id).catch(() => 0);
+    }
+  }
+  summary.hits = (await runtime.client.quota.usage()).total - hitsBefore;
+  const f = figures();
+  summary.windows = f.windows;
+  summary.points = f.points;
+  options.progress?.update(f);
+  options.progress?.stop();
+  summary.durationMs = Date.now() - started;
+  return summary;
+}

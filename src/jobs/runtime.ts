@@ -1,0 +1,133 @@
+// The parts every pipeline process wires the same way: config → Redis → client → loader → state
+// stores → queues. Commands, the service and the test fixtures build one of these and close it.
+import { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import { createEnphaseClient, type EnphaseClient } from '../enphase/client.js';
+import { createLoader, type LineWriter, type LoaderOptions } from '../loaders/index.js';
+import type { Logger } from '../log.js';
+import { instrumentClient, PipelineMetrics } from '../metrics.js';
+import { createKeys, DEFAULT_KEY_PREFIX, type RedisKeys } from '../state/keys.js';
+import { LastErrorStore } from '../state/last-errors.js';
+import { RegistryStore } from '../state/registry.js';
+import { UnavailableStore } from '../state/unavailable.js';
+import { WatermarkStore } from '../state/watermarks.js';
+import { openQueues, type Queues } from './queues.js';
+import { DEFAULT_SYNC_SETTINGS, type SyncDeps, type SyncSettings } from './sync-system.js';
+import { DEFAULT_SYSTEM_LOCK, type SystemLockOptions } from './system-lock.js';
+
+export interface RuntimeOptions {
+  logger: Logger;
+  keyPrefix?: string;
+  /** Service: wait for the next month when the quota is spent; one-shot commands: fail. */
+  onQuotaExhausted: 'wait' | 'throw';
+  /** The API's rate window (60 s; shorter in tests against a simulator with a short window). */
+  rateWindowMs?: number;
+  /** Epoch ms; tests pass the simulator's clock. */
+  now?: () => number;
+  sync?: Partial<Pick<SyncSettings, 'datasetConcurrency' | 'commitEveryWindows'>>;
+  lock?: Partial<SystemLockOptions>;
+  loader?: Partial<LoaderOptions>;
+  metrics?: PipelineMetrics;
+}
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  keys: RedisKeys;
+  /** One connection for state and BullMQ queues (`maxRetriesPerRequest: null`, as workers need). */
+  redis: Redis;
+  client: EnphaseClient;
+  loader: LineWriter;
+  registry: RegistryStore;
+  watermarks: WatermarkStore;
+  unavailable: UnavailableStore;
+  lastErrors: LastErrorStore;
+  queues: Queues;
+  metrics: PipelineMetrics;
+  lock: SystemLockOptions;
+  now: () => number;
+  /** Aborted on a forced shutdown: every wait of the client ends. */
+  abort: AbortController;
+  syncDeps(): SyncDeps;
+  /** Flushes the loader (within `deadlineMs`), closes queues and Redis. */
+  close(options?: { deadlineMs?: number }): Promise<void>;
+}
+
+export function createRuntime(config: Config, options: RuntimeOptions): Runtime {
+  const logger = options.logger;
+  const keys = createKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+  redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
+  const abort = new AbortController();
+  const now = options.now ?? Date.now;
+  const metrics = options.metrics ?? new PipelineMetrics();
+  const rawClient = createEnphaseClient({
+    config,
+    redis,
+    keys,
+    logger: logger.child({ component: 'enphase' }),
+    onQuotaExhausted: options.onQuotaExhausted,
+    signal: abort.signal,
+    now,
+    ...(options.rateWindowMs !== undefined ? { rateWindowMs: options.rateWindowMs } : {}),
+  });
+  const client = instrumentClient(rawClient, metrics);
+  const loader = createLoader(config.influx, options.loader ?? {}, logger);
+  const queues = openQueues(redis, keys);
+  metrics.watchQueues(queues);
+  const settings: SyncSettings = {
+    plan: config.enphase.plan,
+    ...(config.datasets ? { datasets: config.datasets } : {}),
+    settleWindowMs: config.settleWindowMs,
+    initialLookbackMs: config.initialLookbackMs,
+    ...DEFAULT_SYNC_SETTINGS,
+    ...options.sync,
+  };
+  const watermarks = new WatermarkStore(redis, keys);
+  const unavailable = new UnavailableStore(redis, keys);
+  const lastErrors = new LastErrorStore(redis, keys);
+  let closed = false;
+  const runtime: Runtime = {
+    config,
+    logger,
+    keys,
+    redis,
+    client,
+    loader,
+    registry: new RegistryStore(redis, keys),
+    watermarks,
+    unavailable,
+    lastErrors,
+    queues,
+    metrics,
+    lock: { ...DEFAULT_SYSTEM_LOCK, ...options.lock },
+    now,
+    abort,
+    syncDeps: () => ({
+      client,
+      loader,
+      redis,
+      keys,
+      watermarks,
+      unavailable,
+      lastErrors,
+      settings,
+      logger,
+      now,
+      metrics,
+    }),
+    async close(closeOptions = {}) {
+      if (closed) return;
+      closed = true;
+      try {
+        await loader.close(
+          closeOptions.deadlineMs !== undefined ? { deadlineMs: closeOptions.deadlineMs } : {},
+        );
+      } finally {
+        await queues.close().catch(() => undefined);
+        await redis.quit().catch(() => redis.disconnect());
+      }
+    },
+  };
+  return runtime;
+}

@@ -1,0 +1,263 @@
+// One system's sync or backfill (DESIGN §2–§3): for each selected dataset, fetch window by window
+// from its watermark, hand the points to the loader, and commit the watermark only after the
+// loader's flush — so a crash at any moment repeats work but never skips data. Datasets run with
+// bounded concurrency (p-limit) inside the client's global rate limiter; one dataset's failure is
+// recorded for `status` and never stops the others.
+import type { Redis } from 'ioredis';
+import pLimit from 'p-limit';
+import { DATASET_NAMES, type DatasetName } from '../datasets.js';
+import type { EnphaseClient } from '../enphase/client.js';
+import { PlanRestrictedError } from '../enphase/errors/index.js';
+import type { PlanName } from '../enphase/plans.js';
+import { EXTRACTORS, type Extractor, type SystemInfo } from '../extractors/index.js';
+import type { LineWriter } from '../loaders/index.js';
+import type { Logger } from '../log.js';
+import type { PipelineMetrics } from '../metrics.js';
+import { toLineProtocol } from '../normalize/index.js';
+import { localDate } from '../normalize/time.js';
+import type { RedisKeys } from '../state/keys.js';
+import type { LastErrorStore } from '../state/last-errors.js';
+import type { UnavailableStore } from '../state/unavailable.js';
+import { settledWatermark, type WatermarkStore } from '../state/watermarks.js';
+import type { SyncResult } from './queues.js';
+import { localDayRange, planRange, type Segment } from './ranges.js';
+
+export interface SyncSettings {
+  plan: PlanName;
+  /** Enabled datasets (DATASETS); undefined: all. */
+  datasets?: DatasetName[];
+  settleWindowMs: number;
+  initialLookbackMs: number;
+  /** Datasets of one system fetched at once. */
+  datasetConcurrency: number;
+  /** Windows between two flush + watermark commits (bounds the work a crash repeats). */
+  commitEveryWindows: number;
+}
+
+export const DEFAULT_SYNC_SETTINGS: Pick<SyncSettings, 'datasetConcurrency' | 'commitEveryWindows'> = {
+  datasetConcurrency: 3,
+  commitEveryWindows: 14,
+};
+
+export interface SyncDeps {
+  client: EnphaseClient;
+  loader: LineWriter;
+  redis: Redis;
+  keys: RedisKeys;
+  watermarks: WatermarkStore;
+  unavailable: UnavailableStore;
+  lastErrors: LastErrorStore;
+  settings: SyncSettings;
+  logger: Logger;
+  /** Epoch ms. */
+  now: () => number;
+  extractors?: Readonly<Record<DatasetName, Extractor>>;
+  metrics?: PipelineMetrics;
+}
+
+export type SyncRequest =
+  | {
+      kind: 'sync';
+      /** Dataset → cadence in ms; a dataset is due when its last sync is at least this old. */
+      cadences?: Partial<Record<DatasetName, number>>;
+      /** Every selected dataset now, whatever its cadence. */
+      all?: boolean;
+      datasets?: DatasetName[];
+    }
+  | { kind: 'backfill'; fromDate: string; toDate?: string; datasets?: DatasetName[]; force: boolean };
+
+export interface SyncProgress {
+  dataset: DatasetName;
+  windows: number;
+  points: number;
+}
+
+/** A round's cadence check tolerates this share of the cadence, so timer jitter never skips a round. */
+export const DUE_TOLERANCE = 0.1;
+
+export function isDue(lastSyncMs: number | undefined, everyMs: number | undefined, nowMs: number): boolean {
+  if (lastSyncMs === undefined || everyMs === undefined) return true;
+  return nowMs - lastSyncMs >= everyMs * (1 - DUE_TOLERANCE);
+}
+
+export type Selection = { run: DatasetName[]; skipped: Array<{ dataset: DatasetName; reason: string }> };
+
+/** Which datasets a request covers for a system, and why the others are left out (pure). */
+export function selectDatasets(
+  system: SystemInfo,
+  wanted: readonly DatasetName[],
+  plan: PlanName,
+  extractors: Readonly<Record<DatasetName, Extractor>>,
+): Selection {
+  const run: DatasetName[] = [];
+  const skipped: Selection['skipped'] = [];
+  for (const dataset of wanted) {
+    const extractor = extractors[dataset];
+    if (plan !== 'custom' && !extractor.plans.includes(plan)) {
+      skipped.push({ dataset, reason: `not included in the ${plan} plan` });
+    } else if (!extractor.appliesTo(system)) {
+      skipped.push({ dataset, reason: 'the system has no such data (no matching device)' });
+    } else run.push(dataset);
+  }
+  return { run, skipped };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function isRetryable(error: unknown): boolean {
+  const flag = (error as { retryable?: unknown } | null)?.retryable;
+  // Errors that do not say (network, Redis, the loader) are worth another attempt.
+  return typeof flag === 'boolean' ? flag : true;
+}
+
+export async function syncSystem(
+  deps: SyncDeps,
+  system: SystemInfo,
+  request: SyncRequest,
+  onProgress?: (progress: SyncProgress) => void,
+): Promise<SyncResult> {
+  const extractors = deps.extractors ?? EXTRACTORS;
+  const { settings } = deps;
+  const log = deps.logger.child({ systemId: system.id, kind: request.kind });
+  const wanted = request.datasets ?? settings.datasets ?? [...DATASET_NAMES];
+  const { run, skipped } = selectDatasets(system, wanted, settings.plan, extractors);
+  const result: SyncResult = { systemId: system.id, loaded: [], skipped, failed: [], windows: 0, points: 0 };
+
+  const nowMs = deps.now();
+  const lastSyncKey = deps.keys.lastSync(system.id);
+  const lastSync = request.kind === 'sync' ? await deps.redis.hgetall(lastSyncKey) : {};
+  const limit = pLimit(settings.datasetConcurrency);
+
+  await Promise.all(
+    run.map((dataset) =>
+      limit(async () => {
+        const mark = await deps.unavailable.current(system.id, dataset, deps.now());
+        if (mark) {
+          result.skipped.push({ dataset, reason: `unavailable on this plan: ${mark.reason}` });
+          return;
+        }
+        if (request.kind === 'sync' && !request.all) {
+          const last = lastSync[dataset] === undefined ? undefined : Number(lastSync[dataset]);
+          if (!isDue(last, request.cadences?.[dataset], nowMs)) return;
+        }
+        try {
+          const counts = await syncDataset(deps, extractors[dataset], system, request, (p) =>
+            onProgress?.(p),
+          );
+          result.windows += counts.windows;
+          result.points += counts.points;
+          result.loaded.push(dataset);
+          await deps.lastErrors.clear(system.id, dataset);
+        } catch (error) {
+          if (error instanceof PlanRestrictedError) {
+            await deps.unavailable.mark(system.id, dataset, {
+              reason: error.message,
+              at: deps.now(),
+              until: error.until,
+            });
+            log.warn(
+              { dataset, until: new Date(error.until).toISOString() },
+              'dataset not included in the plan; skipped',
+            );
+            result.skipped.push({ dataset, reason: `unavailable on this plan: ${error.message}` });
+            return;
+          }
+          const message = errorMessage(error);
+          await deps.lastErrors.record(system.id, dataset, message, deps.now());
+          result.failed.push({ dataset, message, retryable: isRetryable(error) });
+          log.error({ dataset, err: error }, 'dataset sync failed');
+        } finally {
+          if (request.kind === 'sync') await deps.redis.hset(lastSyncKey, dataset, String(deps.now()));
+        }
+      }),
+    ),
+  );
+  return result;
+}
+
+/** The segments of one dataset, from its watermark and floor. */
+async function segmentsOf(
+  deps: SyncDeps,
+  system: SystemInfo,
+  dataset: DatasetName,
+  request: SyncRequest,
+  nowSec: number,
+): Promise<{ segments: Segment[]; floorAfter?: number }> {
+  const [watermark, floorText] = await Promise.all([
+    deps.watermarks.get(system.id, dataset),
+    deps.redis.hget(deps.keys.floors(system.id), dataset),
+  ]);
+  const floor = floorText === null ? undefined : Number(floorText);
+  const { settleWindowMs } = deps.settings;
+  if (request.kind === 'sync') {
+    const from = nowSec - Math.floor(deps.settings.initialLookbackMs / 1_000);
+    return planRange({ from, to: nowSec, watermark, floor, nowSec, settleWindowMs });
+  }
+  const toDate = request.toDate ?? localDate(nowSec, system.timeZone);
+  const { from, to } = localDayRange(request.fromDate, toDate, system.timeZone, nowSec);
+  return planRange({
+    from,
+    to,
+    watermark,
+    floor,
+    nowSec,
+    settleWindowMs,
+    force: request.force,
+    fillBeforeFloor: true,
+  });
+}
+
+async function syncDataset(
+  deps: SyncDeps,
+  extractor: Extractor,
+  system: SystemInfo,
+  request: SyncRequest,
+  onProgress: (progress: SyncProgress) => void,
+): Promise<{ windows: number; points: number }> {
+  const { dataset } = extractor;
+  const nowSec = () => Math.floor(deps.now() / 1_000);
+  const { segments, floorAfter } = await segmentsOf(deps, system, dataset, request, nowSec());
+  const totals = { windows: 0, points: 0 };
+  const extractDeps = { client: deps.client, now: nowSec };
+
+  for (const segment of segments) {
+    let loadedUntil: number | undefined;
+    let pendingWindows = 0;
+    let pendingPoints = 0;
+    // Everything written before flush() is acknowledged: only then may the watermark move.
+    const commit = async (): Promise<void> => {
+      await deps.loader.flush();
+      if (loadedUntil !== undefined && segment.advancesWatermark) {
+        const to = settledWatermark(loadedUntil, nowSec(), deps.settings.settleWindowMs);
+        await deps.watermarks.advance(system.id, dataset, to);
+        if (floorAfter !== undefined && !(await deps.redis.hexists(deps.keys.floors(system.id), dataset)))
+          await deps.redis.hset(deps.keys.floors(system.id), dataset, String(floorAfter));
+        deps.metrics?.recordLag(dataset, system.id, nowSec() - to);
+      }
+      deps.metrics?.pointsWritten.inc({ dataset }, pendingPoints);
+      totals.windows += pendingWindows;
+      totals.points += pendingPoints;
+      onProgress({ dataset, windows: pendingWindows, points: pendingPoints });
+      pendingWindows = 0;
+      pendingPoints = 0;
+    };
+    for await (const window of extractor.extract(extractDeps, system, segment.from, segment.to)) {
+      if (window.points.length > 0) await deps.loader.write(window.points.map(toLineProtocol));
+      loadedUntil = window.loadedUntil;
+      pendingWindows += 1;
+      pendingPoints += window.points.length;
+      if (pendingWindows >= deps.settings.commitEveryWindows) await commit();
+    }
+    await commit();
+  }
+  // The range before the old floor is loaded now: the floor moves back.
+  if (floorAfter !== undefined) {
+    const key = deps.keys.floors(system.id);
+    const current = await deps.redis.hget(key, dataset);
+    if (current === null || Number(current) > floorAfter)
+      await deps.redis.hset(key, dataset, String(floorAfter));
+  }
+  return totals;
+}

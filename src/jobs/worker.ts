@@ -1,0 +1,189 @@
+// BullMQ workers for the three queues. A job's failure decides its fate by the errors' own
+// `retryable` flag: retryable → thrown, BullMQ retries with backoff (a retry narrows the job to the
+// datasets that failed); not retryable (bad configuration, bad data) → UnrecoverableError, the job
+// fails at once and keeps its reason for `status`. Plan restrictions are not failures at all: the
+// dataset is marked unavailable and skipped. A killed worker's active job is stalled: its lock
+// expires and BullMQ hands it to another worker.
+import { UnrecoverableError, Worker, type Job, type Processor } from 'bullmq';
+import { discoverSystems } from './discover.js';
+import {
+  JOB_DISCOVER,
+  JOB_ROUND,
+  QUEUE_BACKFILL,
+  QUEUE_DISCOVER,
+  QUEUE_SYNC,
+  type BackfillJobData,
+  type DiscoverJobData,
+  type QueueName,
+  type SyncJobData,
+  type SyncResult,
+} from './queues.js';
+import { cadencesOf, currentPlan, enqueueRound } from './round.js';
+import type { Runtime } from './runtime.js';
+import { syncSystem, type SyncRequest } from './sync-system.js';
+import { acquireSystemLock } from './system-lock.js';
+
+export interface WorkerOptions {
+  queues: readonly QueueName[];
+  /** Jobs processed at once by this process (per queue). */
+  concurrency: number;
+  /** BullMQ's job lock; a killed worker's job is stalled after this long. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  /** How often a job may stall before it fails (a job that kills its worker every time). */
+  maxStalledCount?: number;
+}
+
+export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
+  queues: [QUEUE_DISCOVER, QUEUE_SYNC, QUEUE_BACKFILL],
+  concurrency: 4,
+};
+
+export interface PipelineWorkers {
+  workers: Worker[];
+  /** Stops taking jobs and waits for the active ones up to `timeoutMs`, then hands them back. */
+  close(timeoutMs: number): Promise<void>;
+}
+
+/** A job's outcome from its SyncResult: thrown when any dataset failed (see the file comment). */
+export async function settleResult(job: Job, result: SyncResult): Promise<SyncResult> {
+  if (result.failed.length === 0) return result;
+  const summary = result.failed.map((f) => `${f.dataset}: ${f.message}`).join('; ');
+  const retryable = result.failed.filter((f) => f.retryable).map((f) => f.dataset);
+  if (retryable.length === 0) throw new UnrecoverableError(`system ${result.systemId}: ${summary}`);
+  // The next attempt fetches only what failed; the rest is loaded and committed.
+  await job.updateData({ ...(job.data as object), datasets: retryable });
+  throw new Error(`system ${result.systemId}: ${summary}`);
+}
+
+async function processSystemJob(runtime: Runtime, job: Job, request: SyncRequest, systemId: number) {
+  const system = await runtime.registry.get(systemId);
+  if (!system)
+    throw new UnrecoverableError(`system ${systemId} is not in the registry (run discovery first)`);
+  const log = runtime.logger.child({ systemId, jobId: job.id, queue: job.queueName });
+  const lock = await acquireSystemLock(
+    runtime.redis,
+    runtime.keys.systemLock(systemId),
+    runtime.lock,
+    runtime.abort.signal,
+  );
+  const started = Date.now();
+  log.info({ event: 'system-sync-start', at: started, pid: process.pid }, 'system sync started');
+  let windows = 0;
+  let points = 0;
+  try {
+    const result = await syncSystem(runtime.syncDeps(), system, request, (p) => {
+      windows += p.windows;
+      points += p.points;
+      void job.updateProgress({ windows, points }).catch(() => undefined);
+    });
+    return await settleResult(job, result);
+  } finally {
+    await lock.release().catch(() => undefined);
+    log.info(
+      { event: 'system-sync-end', at: Date.now(), started, pid: process.pid, windows, points },
+      'system sync finished',
+    );
+  }
+}
+
+export function processorFor(runtime: Runtime, queue: QueueName): Processor {
+  switch (queue) {
+    case QUEUE_SYNC:
+      return async (job: Job<SyncJobData>) =>
+        processSystemJob(
+          runtime,
+          job,
+          {
+            kind: 'sync',
+            ...(job.data.cadences ? { cadences: job.data.cadences } : {}),
+            ...(job.data.all ? { all: true } : {}),
+            ...(job.data.datasets ? { datasets: job.data.datasets } : {}),
+          },
+          job.data.systemId,
+        );
+    case QUEUE_BACKFILL:
+      return async (job: Job<BackfillJobData>) =>
+        processSystemJob(
+          runtime,
+          job,
+          {
+            kind: 'backfill',
+            fromDate: job.data.fromDate,
+            ...(job.data.toDate ? { toDate: job.data.toDate } : {}),
+            force: job.data.force,
+            ...(job.data.datasets ? { datasets: job.data.datasets } : {}),
+          },
+          job.data.systemId,
+        );
+    case QUEUE_DISCOVER:
+      return async (job: Job) => {
+        const round = String(job.id ?? Date.now()).replace(/[^A-Za-z0-9_-]/g, '_');
+        if (job.name === JOB_ROUND) {
+          const plan = await currentPlan(runtime.config, runtime.registry, runtime.now());
+          const offered = await enqueueRound(runtime.queues, runtime.registry, round, cadencesOf(plan));
+          return { offered };
+        }
+        if (job.name === JOB_DISCOVER) {
+          const data = job.data as DiscoverJobData;
+          const found = await discoverSystems(
+            { client: runtime.client, registry: runtime.registry, logger: runtime.logger, now: runtime.now },
+            data.systemIds ? { systemIds: data.systemIds } : {},
+          );
+          if (data.enqueueSync) {
+            const plan = await currentPlan(runtime.config, runtime.registry, runtime.now());
+            await enqueueRound(runtime.queues, runtime.registry, round, cadencesOf(plan), found.systemIds);
+          }
+          return {
+            systems: found.systemIds.length,
+            deviceRequests: found.deviceRequests,
+            failed: found.failed,
+          };
+        }
+        throw new UnrecoverableError(`unknown job ${job.name} in queue ${QUEUE_DISCOVER}`);
+      };
+  }
+}
+
+export function startWorkers(runtime: Runtime, options: Partial<WorkerOptions> = {}): PipelineWorkers {
+  const resolved = { ...DEFAULT_WORKER_OPTIONS, ...options };
+  const workers = resolved.queues.map((queue) => {
+    const worker = new Worker(queue, processorFor(runtime, queue), {
+      connection: runtime.redis,
+      prefix: runtime.keys.bullPrefix,
+      concurrency: resolved.concurrency,
+      ...(resolved.lockDurationMs !== undefined ? { lockDuration: resolved.lockDurationMs } : {}),
+      ...(resolved.stalledIntervalMs !== undefined ? { stalledInterval: resolved.stalledIntervalMs } : {}),
+      ...(resolved.maxStalledCount !== undefined ? { maxStalledCount: resolved.maxStalledCount } : {}),
+    });
+    worker.on('failed', (job, error) => {
+      runtime.metrics.jobsFinished.inc({ queue, outcome: 'failed' });
+      runtime.logger.warn(
+        { queue, jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message },
+        'job attempt failed',
+      );
+    });
+    worker.on('completed', () => runtime.metrics.jobsFinished.inc({ queue, outcome: 'completed' }));
+    worker.on('error', (error) => runtime.logger.warn({ queue, err: error.message }, 'worker error'));
+    return worker;
+  });
+  return {
+    workers,
+    async close(timeoutMs) {
+      const graceful = Promise.all(workers.map((w) => w.close()));
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      });
+      const outcome = await Promise.race([graceful.then(() => 'done' as const), timedOut]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') {
+        // Hand the active jobs back: abort their waits; their BullMQ locks lapse and another
+        // worker picks them up as stalled jobs. Nothing is committed that was not flushed.
+        runtime.logger.warn({ timeoutMs }, 'active jobs did not finish in time; handing them back');
+        runtime.abort.abort();
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+    },
+  };
+}
