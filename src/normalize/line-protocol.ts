@@ -98,7 +98,30 @@ export function toLineProtocol(point: DataPoint): string {
   if (!Number.isSafeInteger(point.time)) {
     throw new LineProtocolError(`${point.measurement}: time must be whole epoch seconds, got ${point.time}`);
   }
-  let line = compiled.head;
+  let line = compiled.head + tagSet(point, compiled);
+
+  let written = 0;
+  for (const field of compiled.fields) {
+    const value = point.fields[field.key];
+    if (value === undefined) continue;
+    line += (written === 0 ? ' ' : ',') + field.prefix + fieldValue(point.measurement, field, value);
+    written++;
+  }
+  let present = 0;
+  for (const key in point.fields) if (point.fields[key] !== undefined) present++;
+  if (written !== present) undeclared(point, compiled);
+  if (written === 0) throw new LineProtocolError(`${point.measurement}: a point needs at least one field`);
+  return `${line} ${point.time}`;
+}
+
+// The escaped tag set of a tags object. The normalizers give every point of a series the same
+// tags object, so a series' tags are checked and escaped once, not once per point.
+const TAG_SETS = new WeakMap<object, { measurement: string; text: string }>();
+
+function tagSet(point: DataPoint, compiled: CompiledMeasurement): string {
+  const cached = TAG_SETS.get(point.tags);
+  if (cached !== undefined && cached.measurement === point.measurement) return cached.text;
+  let text = '';
   let seen = 0;
   for (const tag of compiled.tags) {
     const value = point.tags[tag.key];
@@ -113,20 +136,11 @@ export function toLineProtocol(point: DataPoint): string {
         `${point.measurement}: tag ${tag.key} ends in a backslash: ${JSON.stringify(value)}`,
       );
     }
-    line += tag.prefix + escape.tag(value);
+    text += tag.prefix + escape.tag(value);
   }
   if (seen !== Object.keys(point.tags).length) undeclared(point, compiled);
-
-  let written = 0;
-  for (const field of compiled.fields) {
-    const value = point.fields[field.key];
-    if (value === undefined) continue;
-    line += (written === 0 ? ' ' : ',') + field.prefix + fieldValue(point.measurement, field, value);
-    written++;
-  }
-  if (written !== Object.keys(point.fields).length) undeclared(point, compiled);
-  if (written === 0) throw new LineProtocolError(`${point.measurement}: a point needs at least one field`);
-  return `${line} ${point.time}`;
+  TAG_SETS.set(point.tags, { measurement: point.measurement, text });
+  return text;
 }
 
 /** Lines of many points joined by `\n`, the body of one write request. */

@@ -1,6 +1,8 @@
 // The grid and the time-zone rules: interval starts, local midnights and day lengths across DST
 // in Australia/Sydney (both changes), US/Pacific, Asia/Kolkata (+5:30), and a daily series over
 // 23- and 25-hour days. Expected instants are written out as UTC literals, not computed.
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { normalizeEnergyLifetime, normalizeConsumptionLifetime } from '../../src/normalize/daily.js';
 import { normalizeProductionMicro } from '../../src/normalize/telemetry.js';
 import {
@@ -49,6 +51,9 @@ describe('local days', () => {
     ['US/Pacific', '2025-11-03', utc(2025, 11, 3, 8), 86_400],
     ['Asia/Kolkata', '2025-06-01', utc(2025, 5, 31, 18, 30), 86_400],
     ['UTC', '2024-02-29', utc(2024, 2, 29), 86_400],
+    // Zones that moved their clocks at midnight: the day starts at 01:00.
+    ['America/Sao_Paulo', '2018-11-04', utc(2018, 11, 4, 3), 82_800],
+    ['Asia/Beirut', '2019-03-31', utc(2019, 3, 30, 22), 82_800],
   ])('%s %s starts at %i and lasts %i s', (zone, date, midnight, length) => {
     expect(localMidnight(date, zone)).toBe(midnight);
     expect(dayLengthSeconds(date, zone)).toBe(length);
@@ -127,5 +132,43 @@ describe('daily series across DST', () => {
     expect(points).toHaveLength(276);
     expect(points[0]!.time).toBe(from);
     expect(points.at(-1)!.time).toBe(to - 300);
+  });
+});
+
+describe('local midnights (property)', () => {
+  // The start of a local day is the first instant whose local date is that day. Where a zone sets
+  // its clocks back across midnight (Havana, 1:00 → 0:00) midnight happens twice: the first one
+  // starts the day (luxon's startOf('day') picks the second, an hour later).
+  it('are the first instant of the local date, in zones with DST at 02:00, 00:00, 01:00 and none', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          'Australia/Sydney',
+          'US/Pacific',
+          'Asia/Kolkata',
+          'America/Sao_Paulo',
+          'Asia/Beirut',
+          'America/Havana',
+          'Europe/London',
+          'Pacific/Chatham',
+        ),
+        fc.integer({ min: 7305, max: 23741 }), // days since 1970: 1990-01-01 … 2034-12-31
+        (zone, day) => {
+          const date = new Date(day * 86_400_000).toISOString().slice(0, 10);
+          const midnight = localMidnight(date, zone);
+          expect(localDate(midnight, zone)).toBe(date);
+          expect(localDate(midnight - 1, zone)).toBe(addDays(date, -1));
+          expect(
+            Math.abs(midnight - DateTime.fromISO(date, { zone }).startOf('day').toSeconds()),
+          ).toBeLessThanOrEqual(3600);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('Havana 2012-11-04: the first of two midnights starts the day', () => {
+    expect(localMidnight('2012-11-04', 'America/Havana')).toBe(utc(2012, 11, 4, 4));
+    expect(dayLengthSeconds('2012-11-04', 'America/Havana')).toBe(90_000);
   });
 });
