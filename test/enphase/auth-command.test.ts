@@ -10,6 +10,8 @@ import { AuthError } from '../../src/enphase/errors/index.js';
 import { apiKeyId } from '../../src/state/keys.js';
 import { clientFor, configFor, startWorld, type World } from './support.js';
 
+// A child process under tsx starts in a few seconds, much slower on a busy machine.
+const CLI_TEST_TIMEOUT = 240_000;
 const runner = fileURLToPath(new URL('../fixtures/run-cli.ts', import.meta.url));
 
 function cli(args: string[], env: Record<string, string>) {
@@ -19,7 +21,7 @@ function cli(args: string[], env: Record<string, string>) {
     execFile(
       process.execPath,
       ['--import', 'tsx', runner, ...args],
-      { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, timeout: 60_000 },
+      { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, timeout: 110_000 },
       (error, stdout, stderr) => {
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
       },
@@ -107,30 +109,38 @@ describe('enphase-etl auth', () => {
     expect(lines.at(-1)).toMatch(/valid until \d{4}-\d\d-\d\dT/);
   });
 
-  it('through the command line: `auth url` prints the URL (exit 0); without a client id exits 2', async () => {
-    const ok = await cli(['auth', 'url'], {
-      ENPHASE_API_URL: world.sim.url,
-      ENPHASE_CLIENT_ID: 'sim-client',
-    });
-    expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain(`${world.sim.url}/oauth/authorize?response_type=code&client_id=sim-client`);
-    const missing = await cli(['auth', 'url'], { ENPHASE_API_URL: world.sim.url });
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/ENPHASE_CLIENT_ID/);
-    expect(missing.stderr).not.toMatch(/\n\s+at /);
-  });
+  it(
+    'through the command line: `auth url` prints the URL (exit 0); without a client id exits 2',
+    async () => {
+      const ok = await cli(['auth', 'url'], {
+        ENPHASE_API_URL: world.sim.url,
+        ENPHASE_CLIENT_ID: 'sim-client',
+      });
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toContain(`${world.sim.url}/oauth/authorize?response_type=code&client_id=sim-client`);
+      const missing = await cli(['auth', 'url'], { ENPHASE_API_URL: world.sim.url });
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/ENPHASE_CLIENT_ID/);
+      expect(missing.stderr).not.toMatch(/\n\s+at /);
+    },
+    CLI_TEST_TIMEOUT,
+  );
 
-  it('through the command line: `auth exchange` with a bad code exits 1 with one clear line', async () => {
-    const result = await cli(['auth', 'exchange', '--code', 'bogus'], {
-      ENPHASE_API_URL: world.sim.url,
-      ENPHASE_API_KEY: 'sim-key',
-      ENPHASE_CLIENT_ID: 'sim-client',
-      ENPHASE_CLIENT_SECRET: 'sim-secret',
-      REDIS_URL: world.redisHandle.url,
-    });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/refused the authorization code/);
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-    expect(result.stderr).not.toContain('sim-secret');
-  });
+  it(
+    'through the command line: `auth exchange` with a bad code exits 1 with one clear line',
+    async () => {
+      const result = await cli(['auth', 'exchange', '--code', 'bogus'], {
+        ENPHASE_API_URL: world.sim.url,
+        ENPHASE_API_KEY: 'sim-key',
+        ENPHASE_CLIENT_ID: 'sim-client',
+        ENPHASE_CLIENT_SECRET: 'sim-secret',
+        REDIS_URL: world.redisHandle.url,
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/refused the authorization code/);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(result.stderr).not.toContain('sim-secret');
+    },
+    CLI_TEST_TIMEOUT,
+  );
 });
