@@ -1,5 +1,6 @@
 // Loader throughput vs raw curl, and peak RSS under a slow InfluxDB (issue 5's benchmark).
-// Run: node --import tsx bench/load.ts [--lines 600000] [--rounds 4]
+// Run: node --import tsx bench/load.ts [--lines 600000] [--rounds 4] [--rss-lines 1000000]
+// (--rounds 0 measures only the memory under a slow InfluxDB).
 // Needs influxd and curl (see docs/benchmarks.md for a recorded run).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ const { values: args } = parseArgs({
   options: {
     lines: { type: 'string', default: '600000' },
     rounds: { type: 'string', default: '4' },
+    'rss-lines': { type: 'string', default: '1000000' },
     'rss-child': { type: 'string' },
     'buffer-lines': { type: 'string' },
   },
@@ -126,6 +128,8 @@ async function rssChild(target: string): Promise<void> {
   await loader.flush();
   const seconds = (performance.now() - started) / 1_000;
   clearInterval(sampler);
+  const memory = process.memoryUsage();
+  samples.push({ progress: 1, rssMb: memory.rss / 2 ** 20, heapMb: memory.heapUsed / 2 ** 20 });
   await loader.close();
   await proxy.stop();
   const at = (p: number, pick: 'rssMb' | 'heapMb') =>
@@ -178,50 +182,14 @@ async function main(): Promise<void> {
   const rounds = Number(args.rounds);
   const influx = await startInfluxV1();
   const folder = mkdtempSync(join(tmpdir(), 'bench-load-'));
+  const url = influx.url;
   try {
-    const lines = allLines(total);
-    const raw: number[] = [];
-    const loader: number[] = [];
-    for (let round = 0; round < rounds; round++) {
-      const rawDb = `raw_${round}`;
-      const loaderDb = `loader_${round}`;
-      await createDatabase(influx.url, rawDb);
-      await createDatabase(influx.url, loaderDb);
-      // Alternate who goes first: influxd compacts the previous run's data in the background, which
-      // would otherwise always slow down the second one.
-      if (round % 2 === 0) {
-        raw.push(rawCurl(influx.url, rawDb, lines, folder));
-        loader.push(await throughLoader(influx.url, loaderDb, lines));
-      } else {
-        loader.push(await throughLoader(influx.url, loaderDb, lines));
-        raw.push(rawCurl(influx.url, rawDb, lines, folder));
-      }
-      for (const db of [rawDb, loaderDb]) {
-        const n = await count(influx.url, db);
-        if (n !== total) throw new Error(`${db} holds ${n} points, expected ${total}`);
-      }
-    }
-    const rate = (ms: number) => Math.round(total / (ms / 1_000));
-    const bestRaw = rate(Math.min(...raw));
-    const bestLoader = rate(Math.min(...loader));
-    console.log(`lines: ${total}, batch ${BATCH}, ${CONCURRENCY} in flight, rounds: ${rounds}`);
-    console.log(`raw curl   points/s per round: ${raw.map(rate).join(', ')} (best ${bestRaw})`);
-    console.log(`loader v1  points/s per round: ${loader.map(rate).join(', ')} (best ${bestLoader})`);
-    // Rounds run back to back under the same machine load, so the ratio within a round is the
-    // fairer figure on a shared machine; the median of those is the headline.
-    const paired = raw.map((r, i) => r / (loader[i] as number)).sort((a, b) => a - b);
-    const median = paired[Math.floor(paired.length / 2)] as number;
-    console.log(
-      `loader / raw per round: ${raw.map((r, i) => `${((r / (loader[i] as number)) * 100).toFixed(0)} %`).join(', ')}`,
-    );
-    console.log(
-      `loader / raw: median of rounds ${(median * 100).toFixed(1)} %, best of each ${((bestLoader / bestRaw) * 100).toFixed(1)} %`,
-    );
-
-    const rssLines = 400_000;
-    await createDatabase(influx.url, 'rss');
+    if (rounds > 0) await throughput(url, total, rounds, folder);
+    const rssLines = Number(args['rss-lines']);
+    await createDatabase(url, 'rss');
+    // The bounded buffer against one that holds everything (the limit set to all the lines).
     for (const bufferLines of [20_000, rssLines]) {
-      const r = await runRssChild(influx.url, 'rss', bufferLines, rssLines);
+      const r = await runRssChild(url, 'rss', bufferLines, rssLines);
       console.log(
         `slow InfluxDB (150 ms per request), ${rssLines} lines, maxBufferedLines ${bufferLines}: ` +
           `${r.seconds.toFixed(1)} s; at 10/25/50/75/99 % acknowledged: RSS MB ${r.rssAt.map((m) => m.toFixed(0)).join(' / ')}, ` +
@@ -238,6 +206,52 @@ async function main(): Promise<void> {
     rmSync(folder, { recursive: true, force: true });
     await influx.stop();
   }
+}
+
+/** Loader vs raw curl into fresh databases, `rounds` times, order alternating. */
+async function throughput(url: string, total: number, rounds: number, folder: string): Promise<void> {
+  const lines = allLines(total);
+  const raw: number[] = [];
+  const loader: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const rawDb = `raw_${round}`;
+    const loaderDb = `loader_${round}`;
+    await createDatabase(url, rawDb);
+    await createDatabase(url, loaderDb);
+    // Alternate who goes first: influxd compacts the previous run's data in the background, which
+    // would otherwise always slow down the second one.
+    if (round % 2 === 0) {
+      raw.push(rawCurl(url, rawDb, lines, folder));
+      loader.push(await throughLoader(url, loaderDb, lines));
+    } else {
+      loader.push(await throughLoader(url, loaderDb, lines));
+      raw.push(rawCurl(url, rawDb, lines, folder));
+    }
+    for (const db of [rawDb, loaderDb]) {
+      const n = await count(url, db);
+      if (n !== total) throw new Error(`${db} holds ${n} points, expected ${total}`);
+    }
+  }
+  const rate = (ms: number) => Math.round(total / (ms / 1_000));
+  const bestRaw = rate(Math.min(...raw));
+  const bestLoader = rate(Math.min(...loader));
+  console.log(`lines: ${total}, batch ${BATCH}, ${CONCURRENCY} in flight, rounds: ${rounds}`);
+  console.log(`raw curl   points/s per round: ${raw.map(rate).join(', ')} (best ${bestRaw})`);
+  console.log(`loader v1  points/s per round: ${loader.map(rate).join(', ')} (best ${bestLoader})`);
+  // Rounds run back to back under the same machine load, so the ratio within a round is the
+  // fairer figure on a shared machine; the median of those is the headline.
+  const paired = raw.map((r, i) => r / (loader[i] as number)).sort((a, b) => a - b);
+  const middle = Math.floor(paired.length / 2);
+  const median =
+    paired.length % 2 === 1
+      ? (paired[middle] as number)
+      : ((paired[middle - 1] as number) + (paired[middle] as number)) / 2;
+  console.log(
+    `loader / raw per round: ${raw.map((r, i) => `${((r / (loader[i] as number)) * 100).toFixed(0)} %`).join(', ')}`,
+  );
+  console.log(
+    `loader / raw: median of rounds ${(median * 100).toFixed(1)} %, best of each ${((bestLoader / bestRaw) * 100).toFixed(1)} %`,
+  );
 }
 
 if (args['rss-child'] !== undefined) await rssChild(args['rss-child']);

@@ -62,6 +62,16 @@ describe.each(['v1', 'v2'] as const)('loader through %s against scripted answers
     expect(loader.stats()).toMatchObject({ delivered: 12_345, dropped: 0, retries: 0, buffered: 0 });
   });
 
+  it('sends a partial batch after flushIntervalMs without waiting for flush()', async () => {
+    const { server, loader } = await start(() => OK, { batchSize: 1_000, flushIntervalMs: 100 });
+    const lines = productionLines(11, 1_700_000_000, 10);
+    await loader.write(lines);
+    expect(server.requests).toHaveLength(0);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(sorted(server.accepted)).toEqual(sorted(lines));
+    expect(loader.stats()).toMatchObject({ delivered: 10, buffered: 0 });
+  });
+
   it('splits a batch on 413 until the parts fit', async () => {
     const { server, loader } = await start((r) => (r.lines.length > 300 ? { status: 413 } : OK), {
       batchSize: 1_000,
