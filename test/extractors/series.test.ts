@@ -106,6 +106,42 @@ const CASES: Case[] = [
       }),
   },
   {
+    // Sydney over its DST end (2026-04-05 03:00 AEDT → 02:00 AEST): the UTC grid has no gap or repeat.
+    dataset: 'consumption',
+    system: ID.sydney,
+    grid: 900,
+    expected: (from, to) =>
+      expected('consumption', from, to, 900, (end) => {
+        const v = w.world.sim.fleet.consumption(ID.sydney, end, nowMs());
+        return v
+          ? [
+              {
+                tags: { system_id: sys(ID.sydney) },
+                fields: { energy_wh: v.enwh, devices_reporting: v.devicesReporting },
+              },
+            ]
+          : [];
+      }),
+  },
+  {
+    // Asia/Kolkata (+05:30): 5-minute intervals still start on the UTC grid.
+    dataset: 'production_micro',
+    system: ID.kolkata,
+    grid: 300,
+    expected: (from, to) =>
+      expected('production', from, to, 300, (end) => {
+        const v = w.world.sim.fleet.productionMicro(ID.kolkata, end, nowMs());
+        return v
+          ? [
+              {
+                tags: { system_id: sys(ID.kolkata), source: 'micro' },
+                fields: { power_w: v.powr, energy_wh: v.enwh, devices_reporting: v.devicesReporting },
+              },
+            ]
+          : [];
+      }),
+  },
+  {
     dataset: 'battery',
     system: ID.la,
     grid: 900,
