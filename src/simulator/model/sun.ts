@@ -59,9 +59,16 @@ export function solarElevationDeg(lat: number, lon: number, tSec: number): numbe
   return math.asin(math.max(-1, math.min(1, sinElev))) / RAD;
 }
 
-/** Clear-sky output fraction 0–1: zero below the horizon, thinner near it (longer air path). */
+const SIN_HALF_DEGREE = math.sin(0.5 * RAD);
+
+/** Clear-sky output fraction 0–1: zero below 0.5° of elevation, thinner near the horizon (longer air path). */
 export function clearSkyFactor(lat: number, lon: number, tSec: number): number {
-  const elev = solarElevationDeg(lat, lon, tSec);
-  if (elev <= 0.5) return 0;
-  return math.pow(math.sin(elev * RAD), 1.25);
+  // sin(elevation) straight from the spherical-astronomy formula: no asin/sin round trip.
+  const day = math.floor(tSec / 86_400);
+  const sun = daySun(day);
+  const solarMinutes = (tSec - day * 86_400) / 60 + sun.eqTime + 4 * lon;
+  const phi = lat * RAD;
+  const sinElev =
+    math.sin(phi) * sun.sinDec + math.cos(phi) * sun.cosDec * math.cos((solarMinutes / 4 - 180) * RAD);
+  return sinElev <= SIN_HALF_DEGREE ? 0 : math.pow(sinElev, 1.25);
 }

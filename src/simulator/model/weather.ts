@@ -8,20 +8,40 @@ import { localSecondOfDay } from './zone.js';
 // and these functions run millions of times per lifetime series.
 const math = Math;
 
+// One-entry memos: the physics walks intervals in order, so consecutive calls share the day and
+// the hour (the values are pure, the memo only saves hashing).
+const memo = { seed: NaN, system: NaN, day: NaN, dayValue: 0, hour: NaN, hourValue: 0 };
+
 /** Fraction of clear-sky output (0.15–1) at epoch seconds t for the system. */
 export function weatherFactor(seed: number, systemId: number, tSec: number): number {
-  const r = unit(seed, SALT.weatherDay, systemId, math.floor(tSec / 86_400));
-  const day =
-    r < 0.12
-      ? 0.15 + (r / 0.12) * 0.2
-      : r < 0.35
-        ? 0.4 + ((r - 0.12) / 0.23) * 0.35
-        : 0.8 + ((r - 0.35) / 0.65) * 0.2;
-  const hour = unit(seed, SALT.weatherHour, systemId, math.floor(tSec / 3600));
+  if (memo.seed !== seed || memo.system !== systemId) {
+    memo.seed = seed;
+    memo.system = systemId;
+    memo.day = NaN;
+    memo.hour = NaN;
+  }
+  const dayIndex = math.floor(tSec / 86_400);
+  if (dayIndex !== memo.day) {
+    const r = unit(seed, SALT.weatherDay, systemId, dayIndex);
+    memo.dayValue =
+      r < 0.12
+        ? 0.15 + (r / 0.12) * 0.2
+        : r < 0.35
+          ? 0.4 + ((r - 0.12) / 0.23) * 0.35
+          : 0.8 + ((r - 0.35) / 0.65) * 0.2;
+    memo.day = dayIndex;
+  }
+  const hourIndex = math.floor(tSec / 3600);
+  if (hourIndex !== memo.hour) {
+    memo.hourValue = unit(seed, SALT.weatherHour, systemId, hourIndex);
+    memo.hour = hourIndex;
+  }
+  const day = memo.dayValue;
+  const memoHour = memo.hourValue;
   const tick = unit(seed, SALT.weatherTick, systemId, math.floor(tSec / 300));
   // Broken clouds swing more on middling days than on clear or fully overcast ones.
   const swing = 0.1 + 0.5 * day * (1 - day);
-  return day * (1 - swing * hour) * (0.97 + 0.03 * tick);
+  return day * (1 - swing * memoHour) * (0.97 + 0.03 * tick);
 }
 
 /** Average household power (W) at epoch seconds t, local time of `zone`. */
