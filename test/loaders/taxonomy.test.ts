@@ -5,6 +5,7 @@ import {
   createLoader,
   InfluxConfigError,
   LoaderAbortedError,
+  LoaderClosedError,
   type LineWriter,
 } from '../../src/loaders/index.js';
 import { capturingLogger, influxConfig, productionLines } from './helpers.js';
@@ -166,6 +167,15 @@ describe.each(['v1', 'v2'] as const)('loader through %s against scripted answers
     await writing;
     await loader.flush();
     expect(sorted(server.accepted)).toEqual(sorted(lines));
+  });
+
+  it('flushes on close() and refuses writes after it', async () => {
+    const { server, loader } = await start(() => OK, { batchSize: 1_000, flushIntervalMs: 60_000 });
+    const lines = productionLines(12, 1_700_000_000, 7);
+    await loader.write(lines);
+    await loader.close();
+    expect(sorted(server.accepted)).toEqual(sorted(lines));
+    await expect(loader.write(lines)).rejects.toBeInstanceOf(LoaderClosedError);
   });
 
   it('gives up at close({ deadlineMs }) with LoaderAbortedError naming what is unwritten', async () => {
