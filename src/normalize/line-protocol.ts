@@ -100,15 +100,24 @@ export function toLineProtocol(point: DataPoint): string {
   }
   let line = compiled.head + tagSet(point, compiled);
 
+  const fields = point.fields;
+  const declared = compiled.fields;
   let written = 0;
-  for (const field of compiled.fields) {
-    const value = point.fields[field.key];
+  for (let i = 0; i < declared.length; i++) {
+    const field = declared[i]!;
+    const value = fields[field.key];
     if (value === undefined) continue;
-    line += (written === 0 ? ' ' : ',') + field.prefix + fieldValue(point.measurement, field, value);
+    line += written === 0 ? ' ' : ',';
+    // The common case inline: an integer for an int field.
+    if (field.type === 'int' && typeof value === 'number' && Number.isSafeInteger(value)) {
+      line += `${field.prefix}${value}i`;
+    } else {
+      line += field.prefix + fieldValue(point.measurement, field, value);
+    }
     written++;
   }
   let present = 0;
-  for (const key in point.fields) if (point.fields[key] !== undefined) present++;
+  for (const key in fields) if (fields[key] !== undefined) present++;
   if (written !== present) undeclared(point, compiled);
   if (written === 0) throw new LineProtocolError(`${point.measurement}: a point needs at least one field`);
   return `${line} ${point.time}`;
