@@ -28,6 +28,9 @@ export function errorReason(status: number, body: string): string {
   return text === '' ? `HTTP ${status}` : `HTTP ${status}: ${text}`;
 }
 
+/** 400s that no line can cause: InfluxDB 2.x without INFLUX_ORG. */
+const REQUEST_LEVEL_400 = /provide either orgID or org/i;
+
 export function classifyResponse(response: WriteResponse, nowMs: number = Date.now()): WriteVerdict {
   const { status, body } = response;
   if (status >= 200 && status < 300) return { kind: 'delivered' };
@@ -38,6 +41,8 @@ export function classifyResponse(response: WriteResponse, nowMs: number = Date.n
     return waitMs === undefined ? { kind: 'retry', reason } : { kind: 'retry', reason, waitMs };
   }
   if (status === 401 || status === 403 || status === 404) return { kind: 'config', reason, status };
+  // A 400 about the request rather than its lines would otherwise "reject" every line one by one.
+  if (REQUEST_LEVEL_400.test(reason)) return { kind: 'config', reason, status };
   return { kind: 'reject', reason };
 }
 

@@ -29,6 +29,11 @@ describe('classifyResponse', () => {
     });
   });
 
+  it('calls a 400 about the request (no org for InfluxDB 2.x) a configuration error, not bad lines', () => {
+    const body = '{"code":"invalid","message":"Please provide either orgID or org"}';
+    expect(classifyResponse({ status: 400, body }, now)).toMatchObject({ kind: 'config', status: 400 });
+  });
+
   it.each([400, 422])('rejects bad data on %i with InfluxDB reason', (status) => {
     const body = JSON.stringify({
       error:
