@@ -295,3 +295,32 @@ test('cellular systems report in 6-hour batches, never more than 12 hours late',
   expect(missing).toBeGreaterThan(0);
   expect(missing).toBeLessThanOrEqual((6 * 3600 + 600) / 300);
 });
+
+test('summary: energy_today is today so far, energy_lifetime close to the sum of the daily series', async () => {
+  const system = api.sim.fleet.systems().reduce((a, b) => (b.operationalAt > a.operationalAt ? b : a));
+  const zone = system.place.timezone;
+  const nowSec = NOW / 1000;
+  const today = new Date(
+    (nowSec + (localMidnight(zone, '2026-11-20') - Date.UTC(2026, 10, 20) / 1000) * -1) * 1000,
+  )
+    .toISOString()
+    .slice(0, 10);
+  const summary = await json<{
+    energy_today: number;
+    energy_lifetime: number;
+    current_power: number;
+    summary_date: string;
+    source: string;
+  }>(`/api/v4/systems/${system.id}/summary`);
+  expect(summary.summary_date).toBe(today);
+  const todaySeries = await json<{ production: number[] }>(
+    `/api/v4/systems/${system.id}/energy_lifetime?start_date=${today}&end_date=${today}`,
+  );
+  expect(summary.energy_today).toBe(todaySeries.production[0]);
+  const all = await json<{ micro_production: number[] }>(
+    `/api/v4/systems/${system.id}/energy_lifetime?production=all&end_date=${today}`,
+  );
+  const exact = all.micro_production.reduce((s, v) => s + v, 0);
+  expect(exact).toBeGreaterThan(0);
+  expect(Math.abs(summary.energy_lifetime - exact) / exact).toBeLessThan(0.1);
+});

@@ -31,16 +31,24 @@ function latestMicroInterval(
   return undefined;
 }
 
+/** 3 h 5 min: samples drift through every time of day instead of hitting the same hours. */
+const SAMPLE_STEP_SEC = 11_100;
+const estimates = new WeakMap<SystemModel, { next: number; total: number }>();
+
 /**
- * Lifetime production estimate for the summary: one 5-min sample per hour, scaled by 12. Exact
- * sums would cost a full lifetime series per system at each discovery; the summary's figure is
- * informational, and the daily series are the exact source.
+ * Lifetime production estimate for the summary: one 5-minute sample every 3 h 5 min, scaled by
+ * the intervals it stands for, summed incrementally per system. Exact sums would cost a full
+ * lifetime series per system at each discovery; the summary's figure is informational, the daily
+ * series are the exact source.
  */
 function lifetimeEstimateWh(model: SystemModel, nowSec: number): number {
-  const from = model.system.operationalAt;
-  let total = 0;
-  for (let t = from - (from % 3600) + 3600; t <= nowSec; t += 3600) total += model.microSumWh(t);
-  return total * 12;
+  const first = model.system.operationalAt + 300;
+  let state = estimates.get(model);
+  if (!state || state.next - SAMPLE_STEP_SEC > nowSec) state = { next: first, total: 0 };
+  for (; state.next <= nowSec; state.next += SAMPLE_STEP_SEC)
+    state.total += model.microSumWh(state.next - (state.next % 300));
+  estimates.set(model, state);
+  return Math.round(state.total * (SAMPLE_STEP_SEC / 300));
 }
 
 export function registerSystemDetailRoutes(app: FastifyInstance, ctx: SimContext): void {
