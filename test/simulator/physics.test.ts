@@ -3,7 +3,7 @@
 // day's intervals (DST days of 23 and 25 hours included), a battery within its bounds, grid flows
 // as the residual, and late devices filling recent intervals in as the clock advances.
 import type { SystemProfile } from '../../src/simulator/index.js';
-import { addDays, localMidnight } from '../../src/simulator/model/zone.js';
+import { addDays, localDate, localMidnight } from '../../src/simulator/model/zone.js';
 import { manualClock, startApi, type Api } from './helpers.js';
 
 const NOW = Date.UTC(2026, 10, 20, 20, 0, 0);
@@ -300,11 +300,7 @@ test('summary: energy_today is today so far, energy_lifetime close to the sum of
   const system = api.sim.fleet.systems().reduce((a, b) => (b.operationalAt > a.operationalAt ? b : a));
   const zone = system.place.timezone;
   const nowSec = NOW / 1000;
-  const today = new Date(
-    (nowSec + (localMidnight(zone, '2026-11-20') - Date.UTC(2026, 10, 20) / 1000) * -1) * 1000,
-  )
-    .toISOString()
-    .slice(0, 10);
+  const today = localDate(zone, nowSec);
   const summary = await json<{
     energy_today: number;
     energy_lifetime: number;
