@@ -10,6 +10,7 @@ import { registerPlanCommand } from './commands/plan.js';
 import { registerSchedulerCommand } from './commands/scheduler.js';
 import { registerSimulatorCommand } from './commands/simulator.js';
 import { registerStartCommand } from './commands/start.js';
+import { registerStatusCommand } from './commands/status.js';
 import { registerSyncCommand } from './commands/sync.js';
 import { registerWorkerCommand } from './commands/worker.js';
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerSchedulerCommand(program);
   registerSyncCommand(program);
   registerBackfillCommand(program);
+  registerStatusCommand(program);
   registerPendingCommands(program);
   return program;
 }
