@@ -1,7 +1,7 @@
 // The Enphase API client: the one way requests reach Enphase. Every attempt goes through the same
 // gates, in this order, so each is counted and limited (got's own retry is off):
-//   plan restriction remembered? → month blocked by a 429? → shared rate limiter → monthly ledger
-//   → access token → HTTP → answer handled (200 parsed and validated; 401 refresh once; 403 or a
+//   plan restriction remembered? → access token → shared rate limiter → monthly ledger (which
+//   also refuses while a 429 for the month is in force) → HTTP → answer handled (200 parsed and validated; 401 refresh once; 403 or a
 //   second 401 a plan restriction; 429 wait for period_end; 5xx/network retried by retryDelay).
 import { got, type Got, type Response } from 'got';
 import type { Redis } from 'ioredis';
@@ -302,16 +302,15 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
     let waits429 = 0;
     for (;;) {
       signal?.throwIfAborted();
-      const blockedUntil = await quota.blockedUntil();
-      if (blockedUntil !== undefined) {
-        await waitForQuota(blockedUntil, 'the API said the monthly quota is spent (429)', ctx);
-        continue;
-      }
       // The token first: if it cannot be had (AuthError), nothing is counted or sent.
       const token = await tokens.accessToken(signal);
       await limiter.acquire(signal);
       const recorded = await quota.record(template, { useReserve: deps.useReserve ?? false });
       if (!recorded.ok) {
+        if (recorded.reason === 'blocked') {
+          await waitForQuota(recorded.retryAt, 'the API said the monthly quota is spent (429)', ctx);
+          continue;
+        }
         if (!budgetSpentLogged) {
           budgetSpentLogged = true;
           log?.warn(
@@ -453,10 +452,11 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
       request('get', path, options as never, context) as Promise<ResponseBody<typeof path, 'get'>>,
     post: (path, options, context) =>
       request('post', path, options as never, context) as Promise<ResponseBody<typeof path, 'post'>>,
+    // Pages are fetched through `this.get`, so a wrapper of the client (metrics) sees them too.
     systems(options = {}) {
       return pages(
         (page, size) =>
-          client.get('/api/v4/systems', {
+          this.get('/api/v4/systems', {
             query: { page, size, ...(options.sortBy ? { sort_by: options.sortBy } : {}) },
           }),
         options.size ?? MAX_PAGE_SIZE,
@@ -465,7 +465,7 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
     searchSystems(filter, options = {}) {
       return pages(
         (page, size) =>
-          client.post('/api/v4/systems/search', {
+          this.post('/api/v4/systems/search', {
             query: { page, size },
             body: { system: filter, ...(options.sortBy ? { sort_by: options.sortBy } : {}) },
           }),

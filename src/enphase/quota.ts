@@ -16,10 +16,15 @@ export function nextMonthStart(ms: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
 }
 
-// KEYS[1] the month's hash. ARGV: budget ('' = none), endpoint, ttl (ms). Counts and returns
-// {1, total} when within the budget, {0, total} (nothing counted) when it is spent. Check and
-// count in one step, so two processes cannot both take the last request of the budget.
+// KEYS[1] the month's hash, KEYS[2] the month block. ARGV: budget ('' = none), endpoint, ttl (ms),
+// now (ms). Returns {1, total} when counted; {0, total} (nothing counted) when the budget is
+// spent; {2, blocked-until} when a 429 for the month is in force. Check and count in one step, so
+// two processes cannot both take the last request of the budget (and in one round trip).
 const RECORD_SCRIPT = `
+local blocked = tonumber(redis.call('GET', KEYS[2]) or '0')
+if blocked > tonumber(ARGV[4]) then
+  return {2, blocked}
+end
 local total = tonumber(redis.call('HGET', KEYS[1], 'total') or '0')
 if ARGV[1] ~= '' and total >= tonumber(ARGV[1]) then
   return {0, total}
@@ -46,12 +51,18 @@ export interface QuotaUsage {
   blockedUntil?: number;
 }
 
-export type RecordResult = { ok: true; total: number } | { ok: false; total: number; retryAt: number };
+export type RecordResult =
+  | { ok: true; total: number }
+  /** `budget`: quota minus reserve spent (retry next month); `blocked`: the API's 429 for the month. */
+  | { ok: false; reason: 'budget' | 'blocked'; total: number; retryAt: number };
 
 export interface QuotaLedger {
   readonly limit: number | null;
   readonly reserve: number;
-  /** Counts one request to `endpoint` if the budget allows (`useReserve` lets it spend the reserve). */
+  /**
+   * Counts one request to `endpoint` if no month block is in force and the budget allows
+   * (`useReserve` lets it spend the reserve).
+   */
   record(endpoint: string, options?: { useReserve?: boolean }): Promise<RecordResult>;
   usage(month?: string): Promise<QuotaUsage>;
   /** Epoch ms of a month block from the API still in force, or undefined. */
@@ -72,14 +83,21 @@ export interface QuotaOptions {
 }
 
 type RedisWithRecord = Redis & {
-  enphaseQuotaRecord(key: string, budget: string, endpoint: string, ttlMs: number): Promise<[number, number]>;
+  enphaseQuotaRecord(
+    key: string,
+    blockedKey: string,
+    budget: string,
+    endpoint: string,
+    ttlMs: number,
+    nowMs: number,
+  ): Promise<[number, number]>;
 };
 
 export function createQuotaLedger(options: QuotaOptions): QuotaLedger {
   const now = options.now ?? Date.now;
   const redis = options.redis as RedisWithRecord;
   if (typeof redis.enphaseQuotaRecord !== 'function') {
-    redis.defineCommand('enphaseQuotaRecord', { numberOfKeys: 1, lua: RECORD_SCRIPT });
+    redis.defineCommand('enphaseQuotaRecord', { numberOfKeys: 2, lua: RECORD_SCRIPT });
   }
   const budgetFor = (useReserve: boolean): number | null =>
     options.limit === null ? null : Math.max(0, options.limit - (useReserve ? 0 : options.reserve));
@@ -96,13 +114,17 @@ export function createQuotaLedger(options: QuotaOptions): QuotaLedger {
     async record(endpoint, recordOptions = {}) {
       const at = now();
       const budget = budgetFor(recordOptions.useReserve ?? false);
-      const [ok, total] = await redis.enphaseQuotaRecord(
+      const [status, value] = await redis.enphaseQuotaRecord(
         options.ledgerKey(monthOf(at)),
+        options.blockedKey,
         budget === null ? '' : String(budget),
         endpoint,
         LEDGER_TTL_MS,
+        at,
       );
-      return ok === 1 ? { ok: true, total } : { ok: false, total, retryAt: nextMonthStart(at) };
+      if (status === 1) return { ok: true, total: value };
+      if (status === 2) return { ok: false, reason: 'blocked', total: NaN, retryAt: value };
+      return { ok: false, reason: 'budget', total: value, retryAt: nextMonthStart(at) };
     },
     async usage(month = monthOf(now())) {
       const hash = await redis.hgetall(options.ledgerKey(month));
