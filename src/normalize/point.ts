@@ -4,7 +4,11 @@ export type FieldValue = number | string | boolean;
 
 export interface DataPoint {
   measurement: string;
-  /** Identity only (system_id, serial, …); never a measured value. */
+  /**
+   * Identity only (system_id, serial, …); never a measured value. Never mutated once a point is
+   * made: the normalizers share one tags object across a series, and toLineProtocol caches the
+   * escaped tag set per tags object.
+   */
   tags: Readonly<Record<string, string>>;
   /** Measured values; the field's type (int/float/string/bool) comes from normalize/schema.ts. */
   fields: Readonly<Record<string, FieldValue>>;
