@@ -106,6 +106,16 @@ const envSchema = z.object({
   INFLUX_RETENTION_POLICY: optionalText,
   INFLUX_USERNAME: optionalText,
   INFLUX_PASSWORD: optionalText,
+  INFLUX_BATCH_SIZE: positiveInt.default(5_000),
+  INFLUX_FLUSH_INTERVAL: duration('1s'),
+  INFLUX_MAX_BUFFERED_LINES: positiveInt.default(50_000),
+  INFLUX_CONCURRENCY: positiveInt.default(2),
+  INFLUX_GZIP_THRESHOLD: z
+    .string()
+    .regex(/^\d+$/, 'must be a number of bytes')
+    .transform(Number)
+    .default(1_048_576),
+  INFLUX_TIMEOUT: duration('30s'),
   DATASETS: datasets,
   SETTLE_WINDOW: duration('24h'),
   INITIAL_LOOKBACK: duration('7d'),
@@ -159,6 +169,15 @@ export interface Config {
     retentionPolicy?: string;
     username?: string;
     password?: string;
+    /** How the loader batches and sends (src/loaders/line-writer.ts); absent: its defaults. */
+    write?: {
+      batchSize: number;
+      flushIntervalMs: number;
+      maxBufferedLines: number;
+      concurrency: number;
+      gzipThresholdBytes: number;
+      requestTimeoutMs: number;
+    };
   };
   /** undefined: every dataset the plan allows. */
   datasets?: DatasetName[];
@@ -198,6 +217,11 @@ export function parseConfig(env: Env): Config {
       'invalid configuration:\n  ENPHASE_PLAN: custom needs ENPHASE_RATE_PER_MINUTE and ENPHASE_QUOTA_PER_MONTH',
     );
   }
+  if (e.INFLUX_MAX_BUFFERED_LINES < e.INFLUX_BATCH_SIZE) {
+    throw new ConfigError(
+      'invalid configuration:\n  INFLUX_MAX_BUFFERED_LINES: must be at least INFLUX_BATCH_SIZE (a smaller buffer never fills a batch)',
+    );
+  }
   const preset = e.ENPHASE_PLAN === 'custom' ? undefined : PLAN_PRESETS[e.ENPHASE_PLAN];
   const quotaPerMonth = e.ENPHASE_QUOTA_PER_MONTH ?? preset?.perMonth ?? null;
   const reserve = e.ENPHASE_QUOTA_RESERVE;
@@ -233,6 +257,14 @@ export function parseConfig(env: Env): Config {
       retentionPolicy: e.INFLUX_RETENTION_POLICY,
       username: e.INFLUX_USERNAME,
       password: e.INFLUX_PASSWORD,
+      write: {
+        batchSize: e.INFLUX_BATCH_SIZE,
+        flushIntervalMs: e.INFLUX_FLUSH_INTERVAL,
+        maxBufferedLines: e.INFLUX_MAX_BUFFERED_LINES,
+        concurrency: e.INFLUX_CONCURRENCY,
+        gzipThresholdBytes: e.INFLUX_GZIP_THRESHOLD,
+        requestTimeoutMs: e.INFLUX_TIMEOUT,
+      },
     },
     datasets: e.DATASETS,
     settleWindowMs: e.SETTLE_WINDOW,

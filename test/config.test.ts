@@ -21,6 +21,14 @@ describe('parseConfig', () => {
       bucket: 'enphase',
       database: 'enphase',
     });
+    expect(config.influx.write).toEqual({
+      batchSize: 5_000,
+      flushIntervalMs: 1_000,
+      maxBufferedLines: 50_000,
+      concurrency: 2,
+      gzipThresholdBytes: 1_048_576,
+      requestTimeoutMs: 30_000,
+    });
     expect(config.datasets).toBeUndefined();
     expect(config.settleWindowMs).toBe(24 * 3_600_000);
     expect(config.initialLookbackMs).toBe(7 * 86_400_000);
@@ -86,6 +94,12 @@ describe('parseConfig', () => {
     const message = (error as Error).message;
     for (const name of Object.keys(bad)) expect(message).toContain(name);
     expect(message).toContain('unknown dataset solar');
+  });
+
+  it('refuses a loader buffer smaller than one batch', () => {
+    expect(() => parseConfig({ INFLUX_BATCH_SIZE: '10000', INFLUX_MAX_BUFFERED_LINES: '5000' })).toThrow(
+      /INFLUX_MAX_BUFFERED_LINES/,
+    );
   });
 
   it('asks for explicit limits on the custom plan', () => {

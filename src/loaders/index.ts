@@ -14,13 +14,16 @@ export {
   type LoaderStats,
 } from './line-writer.js';
 
-/** A LineWriter for `config.influx`: `/write` for INFLUX_API=v1, `/api/v2/write` for v2. */
+/**
+ * A LineWriter for `config.influx`: `/write` for INFLUX_API=v1, `/api/v2/write` for v2. Batching
+ * comes from the configuration (INFLUX_BATCH_SIZE, …); `options` override it (tests, benchmarks).
+ */
 export function createLoader(
   config: Config['influx'],
   options: Partial<LoaderOptions> = {},
   logger: Logger,
 ): LineWriter {
-  const resolved = resolveLoaderOptions(options);
+  const resolved = resolveLoaderOptions({ ...config.write, ...options });
   const transport =
     config.api === 'v1' ? createV1Transport(config, resolved, logger) : createV2Transport(config, resolved);
   return new BatchingWriter(transport, resolved, logger.child({ component: 'loader', api: config.api }));
