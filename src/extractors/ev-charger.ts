@@ -15,6 +15,13 @@ import type { ExtractDeps, Extractor, SystemInfo } from './types.js';
 import type { RequestWindow } from './windows.js';
 
 export const SESSION_PAGE = 100;
+/**
+ * Sessions are listed only once completed, and stamped at their start: one that started shortly
+ * before the range (while the range before was being fetched) and ended since would never be
+ * written. Sessions starting up to this long before the range are written again (same identity,
+ * so rewriting is harmless).
+ */
+export const SESSION_LOOKBACK = 2 * DAY;
 
 /** Pages of sessions needed back to `from`: at most one session starts per local day. */
 export function sessionPages(from: number, now: number): number {
@@ -52,7 +59,7 @@ async function extras(
   for (const serial of chargers(system)) {
     const pathParams = { system_id: system.id, serial_no: serial };
     await guarded(system, 'ev_charger', range, serial, async () => {
-      const window = { from: range.from, to: range.to };
+      const window = { from: range.from - SESSION_LOOKBACK, to: range.to };
       for (let offset = 0; ; offset += SESSION_PAGE) {
         const body = (await get(
           '/api/v4/systems/{system_id}/ev_charger/{serial_no}/sessions',
@@ -65,7 +72,7 @@ async function extras(
         );
         const page = body.sessions ?? [];
         const oldest = page.at(-1)?.start_time;
-        if (page.length < SESSION_PAGE || (typeof oldest === 'number' && oldest < range.from)) break;
+        if (page.length < SESSION_PAGE || (typeof oldest === 'number' && oldest < window.from)) break;
       }
       for (const day of daily) {
         const q = queryOf(day);
@@ -106,7 +113,7 @@ export const evChargerExtractor: Extractor = {
     const first = windows[0];
     if (n === 0 || first === undefined) return 0;
     const daily = windowsFor('energy_daily', system, from, to, now).length;
-    return n * windows.length + 1 + n * (sessionPages(first.from, now) + daily);
+    return n * windows.length + 1 + n * (sessionPages(first.from - SESSION_LOOKBACK, now) + daily);
   },
   async *extract(deps, system, from, to) {
     if (chargers(system).length === 0) return;

@@ -46,14 +46,8 @@ export const eventsExtractor: Extractor = {
         const out: DataPoint[] = [];
         const query = queryOf(window);
         const path = { pathParams: { system_id: system.id } };
-        append(
-          out,
-          normalize(
-            'listSystemEvents',
-            await get('/api/v4/systems/{system_id}/events', { ...path, query }, call),
-            ctx,
-          ),
-        );
+        const events = await get('/api/v4/systems/{system_id}/events', { ...path, query }, call);
+        append(out, normalize('listSystemEvents', events, ctx));
         for (const cleared of ['false', 'true']) {
           const body = await get(
             '/api/v4/systems/{system_id}/alarms',

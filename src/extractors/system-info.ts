@@ -1,7 +1,6 @@
 // SystemInfo from the API's own answers (pure): the system detail (or its list entry) and the
 // active devices. Discovery calls it; the extractors only read the result.
-import type { ResponseBody } from '../enphase/api-shapes.js';
-import type { SystemListItem } from '../enphase/api-shapes.js';
+import type { ResponseBody, SystemListItem } from '../enphase/api-shapes.js';
 import type { SystemInfo } from './types.js';
 
 export type SystemDetailBody = ResponseBody<'/api/v4/systems/{system_id}'>;

@@ -310,7 +310,8 @@ describe('ev_charger', () => {
       const [iv] = intervalEnergies(seed(), profile, serial!, t, t + 900);
       want.push({ measurement: 'ev_charger_energy', tags, fields: { energy_wh: iv!.consumption }, time: t });
     }
-    const sessions = sessionsBetween(seed(), profile, serial!, from, to).filter(
+    // Sessions that started up to 2 days before the range and have ended since are included.
+    const sessions = sessionsBetween(seed(), profile, serial!, from - 2 * DAY, to).filter(
       (s) => s.end <= now && s.start < to,
     );
     expect(sessions.length).toBeGreaterThan(0);
