@@ -32,7 +32,11 @@ export function matchesFilter(entry: RequestLogEntry, filter: RequestLogFilter):
 export class MemoryRequestLog implements RequestLog {
   private list: RequestLogEntry[] = [];
 
+  /** A long demo run must not grow without bound: past the cap, the older half is dropped. */
+  static readonly CAP = 200_000;
+
   add(entry: RequestLogEntry): void {
+    if (this.list.length >= MemoryRequestLog.CAP) this.list = this.list.slice(MemoryRequestLog.CAP / 2);
     this.list.push(entry);
   }
 

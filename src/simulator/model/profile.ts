@@ -118,7 +118,7 @@ export function buildProfile(seed: number, id: number, index: number, anchorSec:
   const features = featuresFor(seed, id, index);
   const place = PLACES[index < PLACES.length ? index : Math.floor(u(1) * PLACES.length)] ?? PLACES[0]!;
   const ageDays = features.young
-    ? intBetween(40, 700, seed, SALT.profile, id, 2)
+    ? intBetween(365, 700, seed, SALT.profile, id, 2)
     : intBetween(730, 6 * 365, seed, SALT.profile, id, 2);
   const operationalAt = Math.floor(anchorSec / DAY) * DAY - ageDays * DAY;
 
