@@ -56,12 +56,30 @@ async function startSimChild(): Promise<{
   return { child, ...ready };
 }
 
+interface Sample {
+  /** requests per wall-clock second */
+  rate: number;
+  /** CPU time of this process per request (µs): unlike wall-clock, barely moved by other load */
+  cpuUs: number;
+  /** CPU time of redis-server per request (µs), from INFO cpu */
+  redisUs: number;
+}
+
+async function redisCpuUs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const read = (name: string): number => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return (read('used_cpu_sys') + read('used_cpu_user')) * 1e6;
+}
+
 async function run(
   concurrency: number,
   total: number,
   one: (i: number) => Promise<unknown>,
-): Promise<number> {
+  redis?: Redis,
+): Promise<Sample> {
   let next = 0;
+  const redisBefore = redis ? await redisCpuUs(redis) : 0;
+  const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -69,7 +87,9 @@ async function run(
     }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return total / seconds;
+  const cpu = process.cpuUsage(cpuBefore);
+  const redisUs = redis ? (await redisCpuUs(redis)) - redisBefore : 0;
+  return { rate: total / seconds, cpuUs: (cpu.user + cpu.system) / total, redisUs: redisUs / total };
 }
 
 async function main(): Promise<void> {
@@ -132,21 +152,34 @@ async function main(): Promise<void> {
     const lines: string[] = [];
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     for (const concurrency of concurrencies) {
-      const samples: number[][] = variants.map(() => []);
+      const samples: Sample[][] = variants.map(() => []);
       for (let round = 0; round < rounds; round += 1) {
         for (let k = 0; k < variants.length; k += 1) {
           const v = (round + k) % variants.length;
-          samples[v]!.push(await run(concurrency, Math.ceil(total / rounds), variants[v]![1]));
+          samples[v]!.push(await run(concurrency, Math.ceil(total / rounds), variants[v]![1], redis));
         }
       }
-      const rates = samples.map(median);
-      variants.forEach(([name], v) =>
+      variants.forEach(([name], v) => {
+        const rate = median(samples[v]!.map((x) => x.rate));
+        const cpu = median(samples[v]!.map((x) => x.cpuUs));
+        const redisCpu = median(samples[v]!.map((x) => x.redisUs));
         lines.push(
-          `| ${concurrency} | ${name} | ${Math.round(rates[v]!)} | ${(1000 / rates[v]!).toFixed(2)} |`,
-        ),
-      );
-      const overheadMs = 1000 / rates[2]! - 1000 / rates[0]!;
-      lines.push(`| ${concurrency} | **client overhead per request** | | **${overheadMs.toFixed(2)}** |`);
+          `| ${concurrency} | ${name} | ${Math.round(rate)} | ${(1000 / rate).toFixed(2)} | ${Math.round(cpu)} | ${Math.round(redisCpu)} |`,
+        );
+      });
+      // Overhead from pairs measured in the same round (close in time), then the median: a load
+      // burst elsewhere shifts both members of a pair, not the difference.
+      const paired = (v: number, of: (x: Sample) => number) =>
+        median(samples[v]!.map((x, r) => of(x) - of(samples[0]![r]!)));
+      for (const [v, label] of [
+        [1, 'validation off'],
+        [2, 'all on'],
+      ] as const) {
+        lines.push(
+          `| ${concurrency} | **client overhead, ${label}** | | **${paired(v, (x) => 1000 / x.rate).toFixed(2)}** | ` +
+            `**${Math.round(paired(v, (x) => x.cpuUs))}** | **${Math.round(paired(v, (x) => x.redisUs))}** |`,
+        );
+      }
     }
     const usage = await client.quota.usage();
     process.stdout.write(
@@ -157,8 +190,8 @@ async function main(): Promise<void> {
             .join(' ')} ` +
           `on ${availableParallelism()} cores`,
         '',
-        '| in flight | what | requests/s | ms per request |',
-        '| --- | --- | --- | --- |',
+        '| in flight | what | requests/s | wall ms per request | CPU µs per request (this process) | redis-server CPU µs per request |',
+        '| --- | --- | --- | --- | --- | --- |',
         ...lines,
         '',
         `ledger total this month: ${usage.total} (every client request counted)`,
