@@ -2,6 +2,7 @@
 // registers itself here; this file only maps outcomes to exit codes.
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from './config.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { InterruptedError, NotBuiltError, UsageError } from './commands/errors.js';
 import { registerAuthCommand } from './commands/auth.js';
 import { registerBackfillCommand } from './commands/backfill.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerSyncCommand(program);
   registerBackfillCommand(program);
   registerStatusCommand(program);
+  registerDemoCommand(program);
   registerPendingCommands(program);
   return program;
 }

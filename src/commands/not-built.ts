@@ -4,7 +4,6 @@ import { NotBuiltError } from './errors.js';
 // Commands of the contract whose pipeline stage is still an open issue: they exist, take their
 // documented options, and say plainly that they are not built, instead of being absent.
 const PENDING: Array<{ name: string; summary: string; what: string }> = [
-  { name: 'demo', summary: 'simulator, backfill and service on one machine', what: 'orchestration' },
 ];
 
 export function registerPendingCommands(program: Command): void {

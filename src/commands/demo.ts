@@ -1,0 +1,304 @@
+// `enphase-etl demo [--systems N] [--days D] [--backfill-only]`: the whole pipeline on one machine.
+// The simulator runs in-process; Redis and InfluxDB come from REDIS_URL / INFLUX_* when they
+// answer, else from local `redis-server` / `influxd` binaries started in a temporary folder (and
+// stopped at the end), else the command says exactly how to get them. Then a short backfill, a
+// summary of where to look, and the service until Ctrl-C.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import type { Command } from 'commander';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { backfill } from '../jobs/backfill.js';
+import { createRuntime } from '../jobs/runtime.js';
+import { createLogger } from '../log.js';
+import { startService, untilSignal } from '../service.js';
+import { startSimulator } from '../simulator/index.js';
+import { formatSummary } from './backfill.js';
+import { UsageError } from './errors.js';
+import { tryRedis } from './plan.js';
+
+/** A service the demo started itself, and how to stop it. */
+interface LocalService {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The path of an executable on PATH, or undefined. */
+export function onPath(name: string, path?: string): string | undefined {
+  // PATH, not configuration: where the optional local binaries are (config.ts reads the rest).
+  for (const dir of (path ?? process.env['PATH'] ?? '').split(delimiter)) {
+    if (dir && existsSync(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(
+  ready: () => Promise<boolean>,
+  what: string,
+  child: ChildProcess,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
+    if (await ready().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not become ready within ${timeoutMs / 1000} s`);
+}
+
+/** Stops a child by its pid: SIGTERM, then SIGKILL if it lingers. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function startLocalRedis(binary: string): Promise<LocalService> {
+  const folder = await mkdtemp(join(tmpdir(), 'enphase-demo-redis-'));
+  const port = await freePort();
+  const child = spawn(
+    binary,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', folder],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const url = `redis://127.0.0.1:${port}`;
+  await waitFor(
+    async () => {
+      const r = await tryRedis(url);
+      if ('redis' in r) r.redis.disconnect();
+      return 'redis' in r;
+    },
+    'redis-server',
+    child,
+  );
+  return {
+    url,
+    stop: async () => {
+      await stopChild(child);
+      await rm(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function influxAnswers(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(new URL('/ping', url), { signal: AbortSignal.timeout(2_000) });
+    return response.status === 204 || response.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function startLocalInflux(binary: string): Promise<LocalService> {
+  const folder = await mkdtemp(join(tmpdir(), 'enphase-demo-influxd-'));
+  const [httpPort, rpcPort] = [await freePort(), await freePort()];
+  // InfluxDB 1.x, confined to the folder and the loopback interface, without phoning home.
+  const config = [
+    'reporting-disabled = true',
+    `bind-address = "127.0.0.1:${rpcPort}"`,
+    '[meta]',
+    `  dir = "${join(folder, 'meta')}"`,
+    '[data]',
+    `  dir = "${join(folder, 'data')}"`,
+    `  wal-dir = "${join(folder, 'wal')}"`,
+    '[http]',
+    `  bind-address = "127.0.0.1:${httpPort}"`,
+    '  log-enabled = false',
+    '[monitor]',
+    '  store-enabled = false',
+    '',
+  ].join('\n');
+  await writeFile(join(folder, 'influxdb.conf'), config);
+  const child = spawn(binary, ['-config', join(folder, 'influxdb.conf')], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${httpPort}`;
+  await waitFor(() => influxAnswers(url), 'influxd', child);
+  return {
+    url,
+    stop: async () => {
+      await stopChild(child);
+      await rm(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+export const HOW_TO_GET_REDIS = [
+  'Redis is needed (REDIS_URL) and none answers. Any of:',
+  '  docker compose up -d redis                      (the repository’s docker-compose.yml)',
+  '  apt-get install -y redis-server                 (then run the demo again: it starts redis-server itself)',
+  '  REDIS_URL=redis://host:6379 enphase-etl demo    (a Redis you already have)',
+].join('\n');
+
+export const HOW_TO_GET_INFLUX = [
+  'InfluxDB is needed (INFLUX_URL) and none answers. Any of:',
+  '  docker compose up -d influxdb                   (the repository’s docker-compose.yml)',
+  '  apt-get install -y influxdb                     (InfluxDB 1.x; the demo then starts influxd itself)',
+  '  INFLUX_URL=http://host:8086 INFLUX_API=v2 INFLUX_TOKEN=… INFLUX_ORG=… enphase-etl demo',
+].join('\n');
+
+/** Where to look once data is in: queries for the configured InfluxDB and the other commands. */
+export function whereToLook(
+  config: Config,
+  env: { redisUrl: string; apiUrl: string; metricsPort?: number },
+): string[] {
+  const lines = ['', 'Where to look:'];
+  if (config.influx.api === 'v1') {
+    const q = (influxql: string): string =>
+      `  curl -sG '${config.influx.url}/query' --data-urlencode 'db=${config.influx.database}' --data-urlencode "q=${influxql}"`;
+    lines.push(
+      q('SELECT sum(energy_wh) FROM production WHERE time > now() - 2d GROUP BY time(1h), system_id'),
+      q('SELECT last(*) FROM energy_daily GROUP BY system_id, kind'),
+      q('SHOW MEASUREMENTS'),
+    );
+  } else {
+    lines.push(
+      `  influx query --host ${config.influx.url} --org '${config.influx.org ?? ''}' \\`,
+      `    'from(bucket: "${config.influx.bucket}") |> range(start: -2d) |> filter(fn: (r) => r._measurement == "production" and r._field == "energy_wh") |> aggregateWindow(every: 1h, fn: sum)'`,
+    );
+  }
+  const envLine = `REDIS_URL=${env.redisUrl} ENPHASE_API_URL=${env.apiUrl} ENPHASE_API_KEY=sim-key ENPHASE_PLAN=partner`;
+  lines.push(`  ${envLine} enphase-etl status`, `  ${envLine} enphase-etl plan`);
+  if (env.metricsPort !== undefined) {
+    lines.push(
+      `  curl -s http://127.0.0.1:${env.metricsPort}/metrics | grep enphase_`,
+      '',
+      'The service now keeps it up to date (Ctrl-C stops it and whatever the demo started).',
+    );
+  }
+  return lines;
+}
+
+export interface DemoOptions {
+  systems: number;
+  days: number;
+  backfillOnly: boolean;
+  /** Where to look for redis-server and influxd (default: PATH). */
+  path?: string;
+}
+
+export async function runDemo(options: DemoOptions, out: (line: string) => void): Promise<void> {
+  const base = loadConfig();
+  const logger = createLogger({ level: base.logLevel === 'info' ? 'warn' : base.logLevel });
+  const started: LocalService[] = [];
+  const simulator = await startSimulator({ systems: options.systems });
+  try {
+    let redisUrl = base.redisUrl;
+    const redis = await tryRedis(redisUrl);
+    if ('redis' in redis) {
+      redis.redis.disconnect();
+      out(`Redis: ${redisUrl} (REDIS_URL).`);
+    } else {
+      const binary = onPath('redis-server', options.path);
+      if (!binary) throw new ConfigError(`${HOW_TO_GET_REDIS}\n(${redisUrl}: ${redis.error})`);
+      const local = await startLocalRedis(binary);
+      started.push(local);
+      redisUrl = local.url;
+      out(`Redis: started ${binary} at ${redisUrl} (in a temporary folder; stopped at the end).`);
+    }
+    let influx = base.influx;
+    if (await influxAnswers(influx.url)) out(`InfluxDB: ${influx.url} (INFLUX_URL, API ${influx.api}).`);
+    else {
+      const binary = onPath('influxd', options.path);
+      if (!binary) throw new ConfigError(`${HOW_TO_GET_INFLUX}\n(${influx.url} does not answer /ping)`);
+      const local = await startLocalInflux(binary);
+      started.push(local);
+      influx = { ...influx, url: local.url, api: 'v1' };
+      out(
+        `InfluxDB: started ${binary} (1.x) at ${local.url}, database ${influx.database} (stopped at the end).`,
+      );
+    }
+    const pair = simulator.issueTokenPair();
+    const config: Config = {
+      ...base,
+      redisUrl,
+      influx,
+      enphase: {
+        ...base.enphase,
+        apiUrl: simulator.url,
+        apiKey: 'sim-key',
+        clientId: 'sim-client',
+        clientSecret: 'sim-secret',
+        accessToken: pair.access_token,
+        refreshToken: pair.refresh_token,
+        plan: 'partner',
+        ratePerMinute: 300,
+        quotaPerMonth: null,
+        quotaReserve: 0,
+      },
+    };
+    out(`Simulator: ${simulator.url} with ${options.systems} systems (partner key sim-key).`);
+
+    const fromDate = new Date(Date.now() - options.days * 86_400_000).toISOString().slice(0, 10);
+    out(`Backfill: every system, every dataset, from ${fromDate} …`);
+    const runtime = createRuntime(config, { logger, onQuotaExhausted: 'throw' });
+    let failed = 0;
+    try {
+      const summary = await backfill(runtime, { systems: 'all', fromDate, force: false }, { concurrency: 4 });
+      failed = summary.failed.length;
+      out(formatSummary('backfill', summary).trimEnd());
+    } finally {
+      await runtime.close({ deadlineMs: 30_000 });
+    }
+    if (failed > 0) process.exitCode = 1;
+    if (options.backfillOnly) {
+      whereToLook(config, { redisUrl, apiUrl: simulator.url }).forEach((line) => out(line));
+      return;
+    }
+    const service = await startService(config, { logger, worker: {}, scheduler: {} });
+    const metricsPort = service.metricsServer?.port;
+    whereToLook(config, {
+      redisUrl,
+      apiUrl: simulator.url,
+      ...(metricsPort !== undefined ? { metricsPort } : {}),
+    }).forEach((line) => out(line));
+    await untilSignal();
+    await service.stop();
+  } finally {
+    await simulator.close();
+    for (const service of started.reverse()) await service.stop();
+  }
+}
+
+function positive(name: string) {
+  return (text: string): number => {
+    if (!/^\d+$/.test(text) || Number(text) < 1)
+      throw new UsageError(`${name}: expected a whole number ≥ 1, got "${text}"`);
+    return Number(text);
+  };
+}
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description(
+      'everything on one machine: simulator, local Redis/InfluxDB, a short backfill, then the service',
+    )
+    .option('--systems <n>', 'simulated systems', positive('--systems'), 3)
+    .option('--days <n>', 'days of history to backfill', positive('--days'), 2)
+    .option('--backfill-only', 'stop after the backfill instead of running the service')
+    .action(async (opts: { systems: number; days: number; backfillOnly?: boolean }) => {
+      await runDemo(
+        { systems: opts.systems, days: opts.days, backfillOnly: opts.backfillOnly === true },
+        (line) => process.stdout.write(`${line}\n`),
+      );
+    });
+}
