@@ -7,7 +7,7 @@
 //   telemetry  consumption[].{end_at, consumption} → energy_wh at end_at − 15 min (grid)
 //   lifetime   start_date + consumption[i] → energy_wh at local midnight (like energy_daily)
 //   sessions   sessions[] → stamped at start_time; end_time, duration_s, charge_time_s,
-//              energy_added_wh, miles_added, cost
+//              energy_added_wh (from kWh), miles_added, cost
 //   events     events[] → stamped at triggered_date; status, cleared_time, details
 import type { ResponseBody } from './bodies.js';
 import {
@@ -130,8 +130,11 @@ export function normalizeEvChargerSessions(
       const value = int(session, from, what);
       if (value !== undefined) fields[to] = value;
     }
+    // The spec says "energy added in Wh", but its example (14.83 for a 2-hour charge) and the
+    // simulator send kWh: written as whole Wh so the field's unit matches its name.
+    const kwh = float(session, 'energy_added', what);
+    if (kwh !== undefined) fields.energy_added_wh = Math.round(kwh * 1000);
     const floats = [
-      ['energy_added', 'energy_added_wh'],
       ['miles_added', 'miles_added'],
       ['cost', 'cost'],
     ] as const;

@@ -141,7 +141,7 @@ export const SCHEMA = {
       end_time: 'int',
       duration_s: 'int',
       charge_time_s: 'int',
-      energy_added_wh: 'float',
+      energy_added_wh: 'int',
       miles_added: 'float',
       cost: 'float',
     },

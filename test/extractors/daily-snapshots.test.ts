@@ -323,8 +323,8 @@ describe('ev_charger', () => {
           end_time: s.end,
           duration_s: s.end - s.start,
           charge_time_s: s.chargeEnd - s.start,
-          // The simulator sends energy_added in kWh (2 decimals), the spec says Wh: see docs/extractors.md.
-          energy_added_wh: Math.round(s.energyWh / 10) / 100,
+          // The simulator sends energy_added in kWh with 2 decimals; the point has whole Wh.
+          energy_added_wh: Math.round(s.energyWh / 10) * 10,
           miles_added: Math.round((s.energyWh / 1000) * 3.5 * 10) / 10,
           cost: Math.round((s.energyWh / 1000) * 0.25 * 100) / 100,
         },

@@ -77,11 +77,11 @@ describe('toLineProtocol', () => {
     const line = toLineProtocol({
       measurement: 'ev_charger_session',
       tags: { system_id: '1', serial: 'E' },
-      fields: { energy_added_wh: 14, cost: 0.5, duration_s: 11497 },
+      fields: { miles_added: 14, cost: 0.5, duration_s: 11497 },
       time: 1700059683,
     });
     expect(line).toBe(
-      'ev_charger_session,serial=E,system_id=1 cost=0.5,duration_s=11497i,energy_added_wh=14 1700059683',
+      'ev_charger_session,serial=E,system_id=1 cost=0.5,duration_s=11497i,miles_added=14 1700059683',
     );
   });
 
