@@ -3,7 +3,12 @@
 //
 // Route modules of SIM-EDGE (events, config, ev-charger, live): SIM-EDGE adds its own four
 // import + register lines in `registerApiRoutes` below; nothing else in this file is theirs.
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { Socket } from 'node:net';
 import type { PlanName } from '../enphase/plans.js';
 import { createContext, type SimContext } from './context.js';
@@ -87,7 +92,13 @@ function registerApiRoutes(app: FastifyInstance, ctx: SimContext): void {
 }
 
 export function buildServer(options: ResolvedOptions): SimServer {
-  const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true });
+  // fastify's own request lines would print `?key=` URLs: it logs one stripped line per request
+  // itself (onResponse) instead.
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: false }),
+    disableRequestLogging: true,
+    forceCloseConnections: true,
+  });
   const fleet = new Fleet({
     seed: options.seed,
     systems: options.systems,
@@ -217,7 +228,17 @@ export function buildServer(options: ResolvedOptions): SimServer {
   });
 
   app.addHook('onResponse', async (request, reply) => {
-    if (logged(request.url)) record(request, reply.statusCode);
+    if (!logged(request.url)) return;
+    record(request, reply.statusCode);
+    options.logger?.debug(
+      {
+        method: request.method,
+        url: stripKey(request.url),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'simulator request',
+    );
   });
 
   // Unknown /api/v4 paths: the gateway has run (so they count, as at Enphase); answer 404 JSON.

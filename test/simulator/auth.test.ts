@@ -1,6 +1,7 @@
 // OAuth (code exchange, refresh rotation, expiry on the simulated clock) and the 401 rules of
 // every /api/v4 call: API key, bearer token, plan restrictions.
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { createLogger } from '../../src/log.js';
 import { manualClock } from './helpers.js';
 
 const clock = manualClock(Date.UTC(2026, 5, 20, 12));
@@ -153,4 +154,24 @@ test('device-level telemetry answers 401 on the watt plan and 200 on kilowatt', 
     headers: { key: 'sim-key-watt', authorization: `Bearer ${good}` },
   });
   expect(site.status).toBe(200);
+});
+
+test('with a logger, one line per request, without the API key or the token', async () => {
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+  const logged = await startSimulator({ systems: 1, now: clock.now, logger });
+  try {
+    const pair = logged.issueTokenPair();
+    const res = await fetch(`${logged.url}/api/v4/systems?key=sim-key&size=1`, {
+      headers: { authorization: `Bearer ${pair.access_token}` },
+    });
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+  } finally {
+    await logged.close();
+  }
+  const requestLines = lines.filter((l) => l.includes('simulator request'));
+  expect(requestLines).toHaveLength(1);
+  expect(requestLines[0]).toContain('/api/v4/systems?size=1');
+  expect(lines.join('\n')).not.toMatch(/sim-key|sim-at\./);
 });
