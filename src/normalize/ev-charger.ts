@@ -13,6 +13,7 @@ import type { ResponseBody } from './bodies.js';
 import {
   arrayOf,
   bool,
+  copyInt,
   float,
   int,
   intervalAt,
@@ -22,6 +23,7 @@ import {
   str,
   systemTag,
   NormalizeError,
+  SeriesBuilder,
   type Fields,
   type NormalizeContext,
 } from './context.js';
@@ -108,71 +110,85 @@ export function normalizeEvChargerLifetime(
   );
 }
 
+/**
+ * One point per record of `body[listKey]`, stamped at its integer `timeKey` (which every record
+ * must have), in one series: empty records dropped, a repeated time collapses (the last wins).
+ */
+function recordSeries(
+  body: unknown,
+  ctx: NormalizeContext,
+  spec: {
+    what: string;
+    listKey: string;
+    measurement: string;
+    tags: Readonly<Record<string, string>>;
+    record: string;
+    timeKey: string;
+    read: (record: Readonly<Record<string, unknown>>, fields: Fields, what: string) => void;
+  },
+): DataPoint[] {
+  const { what } = spec;
+  const list = arrayOf(objectBody(body, what), spec.listKey, what);
+  const series = new SeriesBuilder(spec.measurement, spec.tags, ctx.window);
+  for (let i = 0; i < list.length; i++) {
+    const record = intervalAt(list, i, what);
+    const time = int(record, spec.timeKey, what);
+    if (time === undefined) throw new NormalizeError(`${what}: ${spec.record} ${i} has no ${spec.timeKey}`);
+    const fields: Fields = {};
+    spec.read(record, fields, what);
+    series.add(time, fields, Object.keys(fields).length);
+  }
+  return series.finish();
+}
+
 export function normalizeEvChargerSessions(
   body: ResponseBody<'fetchChargerSessionHistory'>,
   ctx: NormalizeContext,
 ): DataPoint[] {
   const what = 'ev_charger/{serial}/sessions';
-  const list = arrayOf(objectBody(body, what), 'sessions', what);
-  const tags = { system_id: systemTag(ctx), serial: serialOf(ctx, what) };
-  const byStart = new Map<number, DataPoint>();
-  for (let i = 0; i < list.length; i++) {
-    const session = intervalAt(list, i, what);
-    const start = int(session, 'start_time', what);
-    if (start === undefined) throw new NormalizeError(`${what}: session ${i} has no start_time`);
-    const fields: Fields = {};
-    const ints = [
-      ['end_time', 'end_time'],
-      ['duration', 'duration_s'],
-      ['charge_time', 'charge_time_s'],
-    ] as const;
-    for (const [from, to] of ints) {
-      const value = int(session, from, what);
-      if (value !== undefined) fields[to] = value;
-    }
-    // The spec says "energy added in Wh", but its example (14.83 for a 2-hour charge) and the
-    // simulator send kWh: written as whole Wh so the field's unit matches its name.
-    const kwh = float(session, 'energy_added', what);
-    if (kwh !== undefined) fields.energy_added_wh = Math.round(kwh * 1000);
-    const floats = [
-      ['miles_added', 'miles_added'],
-      ['cost', 'cost'],
-    ] as const;
-    for (const [from, to] of floats) {
-      const value = float(session, from, what);
-      if (value !== undefined) fields[to] = value;
-    }
-    if (Object.keys(fields).length === 0) continue;
-    if (ctx.window && (start < ctx.window.from || start >= ctx.window.to)) continue;
-    byStart.set(start, { measurement: 'ev_charger_session', tags, fields, time: start });
-  }
-  return [...byStart.values()].sort((a, b) => a.time - b.time);
+  return recordSeries(body, ctx, {
+    what,
+    listKey: 'sessions',
+    measurement: 'ev_charger_session',
+    tags: { system_id: systemTag(ctx), serial: serialOf(ctx, what) },
+    record: 'session',
+    timeKey: 'start_time',
+    read: (session, fields, w) => {
+      copyInt(session, 'end_time', fields, 'end_time', w);
+      copyInt(session, 'duration', fields, 'duration_s', w);
+      copyInt(session, 'charge_time', fields, 'charge_time_s', w);
+      // The spec says "energy added in Wh", but its example (14.83 for a 2-hour charge) and the
+      // simulator send kWh: written as whole Wh so the field's unit matches its name.
+      const kwh = float(session, 'energy_added', w);
+      if (kwh !== undefined) fields.energy_added_wh = Math.round(kwh * 1000);
+      for (const key of ['miles_added', 'cost'] as const) {
+        const value = float(session, key, w);
+        if (value !== undefined) fields[key] = value;
+      }
+    },
+  });
 }
 
 export function normalizeEvChargerEvents(
   body: ResponseBody<'fetchEvents'>,
   ctx: NormalizeContext,
 ): DataPoint[] {
-  const what = 'ev_charger/events';
-  const list = arrayOf(objectBody(body, what), 'events', what);
   const tags: Record<string, string> = { system_id: systemTag(ctx) };
   if (ctx.serial !== undefined && ctx.serial !== '') tags.serial = ctx.serial;
-  const out = new Map<string, DataPoint>();
-  for (let i = 0; i < list.length; i++) {
-    const event = intervalAt(list, i, what);
-    const time = int(event, 'triggered_date', what);
-    if (time === undefined) throw new NormalizeError(`${what}: event ${i} has no triggered_date`);
-    const fields: Fields = {};
-    const status = str(event, 'status', what);
-    if (status !== undefined) fields.status = status;
-    const cleared = int(event, 'cleared_date', what);
-    if (cleared !== undefined) fields.cleared_time = cleared;
-    const details = str(event, 'details', what);
-    if (details !== undefined) fields.details = details;
-    if (Object.keys(fields).length === 0) continue;
-    if (ctx.window && (time < ctx.window.from || time >= ctx.window.to)) continue;
-    // Two events of one charger in the same second would share an identity: the last wins.
-    out.set(String(time), { measurement: 'ev_charger_event', tags, fields, time });
-  }
-  return [...out.values()].sort((a, b) => a.time - b.time);
+  // Two events of one charger in the same second share an identity: the last wins.
+  return recordSeries(body, ctx, {
+    what: 'ev_charger/events',
+    listKey: 'events',
+    measurement: 'ev_charger_event',
+    tags,
+    record: 'event',
+    timeKey: 'triggered_date',
+    read: (event, fields, w) => {
+      const status = str(event, 'status', w);
+      if (status !== undefined) fields.status = status;
+      copyInt(event, 'cleared_date', fields, 'cleared_time', w);
+      const details = str(event, 'details', w);
+      if (details !== undefined) fields.details = details;
+    },
+  });
 }
