@@ -313,7 +313,7 @@ export function formatStatus(report: StatusReport): string[] {
   else {
     const of =
       q.budget === null
-        ? 'no monthly cap'
+        ? '(no monthly cap)'
         : `of a budget of ${int(q.budget)} (${int(q.limit ?? 0)} − ${int(q.reserve)} reserve)`;
     const blocked =
       q.blocked && q.blockedUntil !== undefined
