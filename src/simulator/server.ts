@@ -63,18 +63,35 @@ const PLAN_LABEL: Record<PlanName, string> = {
   custom: 'Custom',
 };
 
+/**
+ * The spec's 429 body. live_data has a shape of its own (an `error` object); there the period
+ * fields travel in `error.details[0]`, so a client can still wait until `period_end`.
+ */
 function tooManyRequests(
+  route: string,
   plan: PlanName,
   decision: Exclude<LimitDecision, { ok: true }>,
+  nowMs: number,
 ): Record<string, unknown> {
-  return {
-    message: 'Too Many Requests',
-    details: `Usage limit exceeded for plan ${PLAN_LABEL[plan]}`,
-    code: 429,
+  const period = {
     period: decision.period,
     period_start: decision.periodStart,
     period_end: decision.periodEnd,
     limit: decision.limit,
+  };
+  if (route === '/api/v4/systems/{system_id}/live_data') {
+    return {
+      error: { code: 429, details: [period], message: 'Too Many Requests', status: 'TOO_MANY_REQUESTS' },
+      timestamp_epoch: nowMs,
+      timestamp_utc: new Date(nowMs).toISOString().replace('T', ' ').replace('Z', '000'),
+      type: 'request_exceeded_error',
+    };
+  }
+  return {
+    message: 'Too Many Requests',
+    details: `Usage limit exceeded for plan ${PLAN_LABEL[plan]}`,
+    code: 429,
+    ...period,
   };
 }
 
@@ -155,7 +172,8 @@ export function buildServer(options: ResolvedOptions): SimServer {
     // Requests with a valid key count, whatever comes next (as Enphase counts them).
     state.keyId = key;
     const decision = limits.take(key, options.limits[plan], options.now());
-    if (!decision.ok) return reply.code(429).send(tooManyRequests(plan, decision));
+    if (!decision.ok)
+      return reply.code(429).send(tooManyRequests(state.route, plan, decision, options.now()));
 
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (!bearer || !tokens.isValidAccessToken(bearer)) return unauthorized();
@@ -186,13 +204,18 @@ export function buildServer(options: ResolvedOptions): SimServer {
       case 'burst429': {
         const now = options.now();
         return reply.code(429).send(
-          tooManyRequests(plan, {
-            ok: false,
-            period: 'minute',
-            periodStart: Math.floor(now / 1000),
-            periodEnd: Math.ceil((now + options.rateWindowMs) / 1000),
-            limit: options.limits[plan].perMinute,
-          }),
+          tooManyRequests(
+            state.route,
+            plan,
+            {
+              ok: false,
+              period: 'minute',
+              periodStart: Math.floor(now / 1000),
+              periodEnd: Math.ceil((now + options.rateWindowMs) / 1000),
+              limit: options.limits[plan].perMinute,
+            },
+            now,
+          ),
         );
       }
       case 'none':

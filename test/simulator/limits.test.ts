@@ -173,3 +173,22 @@ test('the request log counts each call by route template, status and system; the
   // Admin calls are neither logged nor counted.
   expect(log.count()).toBe(1);
 });
+
+test('live_data answers 429 in its own error shape, with the period in error.details', async () => {
+  clock.set(Date.UTC(2026, 8, 10, 12));
+  for (let i = 0; i < 3; i += 1)
+    expect((await api.get('/api/v4/systems/100001', { key: 'sim-key-kilowatt' })).status).toBe(200);
+  const res = await api.get('/api/v4/systems/100001/live_data', { key: 'sim-key-kilowatt' });
+  expect(res.status).toBe(429);
+  expect(res.body).toMatchObject({
+    error: {
+      code: 429,
+      message: 'Too Many Requests',
+      status: 'TOO_MANY_REQUESTS',
+      details: [{ period: 'minute', limit: 3 }],
+    },
+    type: 'request_exceeded_error',
+  });
+  const details = (res.body as { error: { details: { period_end: number }[] } }).error.details[0]!;
+  expect(details.period_end).toBe(Math.ceil((Date.UTC(2026, 8, 10, 12) + 10_000) / 1000));
+});
