@@ -13,7 +13,7 @@ import {
 import type { DataPoint } from '../normalize/point.js';
 import { TimeZoneError } from '../normalize/time.js';
 import { ExtractError } from './errors.js';
-import type { ExtractedWindow, SystemInfo } from './types.js';
+import type { ExtractDeps, ExtractedWindow, SystemInfo } from './types.js';
 import { planWindows, type RequestWindow } from './windows.js';
 
 /** The windows of `dataset` for the system over [from, to) at `now` (the planner's rules). */
@@ -98,18 +98,22 @@ export async function guarded<T>(
 }
 
 /**
- * Yields each window's points once every request of the window has succeeded: a failing window
- * throws before anything of it is yielded, and the windows after it are not fetched.
+ * The windows of [from, to) planned at `deps.now()`, each fetched by `fetchWindow` and yielded
+ * once every request of it has succeeded: a failing window throws (as an ExtractError when its
+ * body was bad) before anything of it is yielded, and the windows after it are not fetched.
  */
-export async function* yieldWindows(
+export async function* extractWindows(
+  deps: ExtractDeps,
   dataset: DatasetName,
   system: SystemInfo,
-  windows: readonly RequestWindow[],
-  now: number,
-  fetchWindow: (window: RequestWindow) => Promise<DataPoint[]>,
+  from: number,
+  to: number,
+  fetchWindow: (window: RequestWindow, get: LooseGet, now: number) => Promise<DataPoint[]>,
 ): AsyncGenerator<ExtractedWindow> {
-  for (const window of windows) {
-    const points = await guarded(system, dataset, window, undefined, () => fetchWindow(window));
+  const now = deps.now();
+  const get = looseGet(deps.client);
+  for (const window of windowsFor(dataset, system, from, to, now)) {
+    const points = await guarded(system, dataset, window, undefined, () => fetchWindow(window, get, now));
     yield { dataset, window, points, loadedUntil: Math.min(window.to, now) };
   }
 }

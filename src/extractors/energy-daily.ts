@@ -6,16 +6,7 @@
 // so 1 to 5 requests per extract.
 import type { NormalizedOperation } from '../normalize/index.js';
 import type { DataPoint } from '../normalize/point.js';
-import {
-  append,
-  callContext,
-  looseGet,
-  normalize,
-  queryOf,
-  windowsFor,
-  yieldWindows,
-  type ApiPath,
-} from './core.js';
+import { append, callContext, extractWindows, normalize, queryOf, windowsFor, type ApiPath } from './core.js';
 import { ALL_PLANS } from './plans.js';
 import { hasBattery, hasConsumptionMeter } from './site-telemetry.js';
 import type { Extractor, SystemInfo } from './types.js';
@@ -63,10 +54,7 @@ export const energyDailyExtractor: Extractor = {
     return dailyEndpoints(system).length * windowsFor('energy_daily', system, from, to, now).length;
   },
   async *extract(deps, system, from, to) {
-    const now = deps.now();
-    const get = looseGet(deps.client);
-    const windows = windowsFor('energy_daily', system, from, to, now);
-    yield* yieldWindows('energy_daily', system, windows, now, async (window) => {
+    yield* extractWindows(deps, 'energy_daily', system, from, to, async (window, get, now) => {
       const points: DataPoint[] = [];
       for (const endpoint of dailyEndpoints(system)) {
         const body = await get(

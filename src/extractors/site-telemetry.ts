@@ -4,7 +4,7 @@
 import type { DatasetName } from '../datasets.js';
 import type { PlanName } from '../enphase/plans.js';
 import type { NormalizedOperation } from '../normalize/index.js';
-import { callContext, looseGet, normalize, queryOf, windowsFor, yieldWindows, type ApiPath } from './core.js';
+import { callContext, extractWindows, normalize, queryOf, windowsFor, type ApiPath } from './core.js';
 import type { Extractor, SystemInfo } from './types.js';
 
 export interface SiteSeriesSpec {
@@ -26,25 +26,17 @@ export function siteSeriesExtractor(spec: SiteSeriesSpec): Extractor {
     },
     async *extract(deps, system, from, to) {
       if (!spec.appliesTo(system)) return;
-      const now = deps.now();
-      const get = looseGet(deps.client);
-      yield* yieldWindows(
-        dataset,
-        system,
-        windowsFor(dataset, system, from, to, now),
-        now,
-        async (window) => {
-          const body = await get(
-            path,
-            { pathParams: { system_id: system.id }, query: queryOf(window) },
-            callContext(system, dataset, window),
-          );
-          return normalize(operation, body, {
-            systemId: system.id,
-            window: { from: window.from, to: window.to },
-          });
-        },
-      );
+      yield* extractWindows(deps, dataset, system, from, to, async (window, get) => {
+        const body = await get(
+          path,
+          { pathParams: { system_id: system.id }, query: queryOf(window) },
+          callContext(system, dataset, window),
+        );
+        return normalize(operation, body, {
+          systemId: system.id,
+          window: { from: window.from, to: window.to },
+        });
+      });
     },
   };
 }

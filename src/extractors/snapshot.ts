@@ -6,7 +6,7 @@ import type { DatasetName } from '../datasets.js';
 import type { PlanName } from '../enphase/plans.js';
 import type { NormalizedOperation } from '../normalize/index.js';
 import type { DataPoint } from '../normalize/point.js';
-import { append, callContext, looseGet, normalize, windowsFor, yieldWindows, type ApiPath } from './core.js';
+import { append, callContext, extractWindows, normalize, type ApiPath } from './core.js';
 import type { Extractor, SystemInfo } from './types.js';
 
 export interface SnapshotEndpoint {
@@ -38,26 +38,18 @@ export function snapshotExtractor(spec: SnapshotSpec): Extractor {
     async *extract(deps, system, from, to) {
       const endpoints = endpointsFor(spec, system);
       if (endpoints.length === 0) return;
-      const now = deps.now();
-      const get = looseGet(deps.client);
-      yield* yieldWindows(
-        dataset,
-        system,
-        windowsFor(dataset, system, from, to, now),
-        now,
-        async (window) => {
-          const points: DataPoint[] = [];
-          for (const endpoint of endpoints) {
-            const body = await get(
-              endpoint.path,
-              { pathParams: { system_id: system.id } },
-              callContext(system, dataset, window),
-            );
-            append(points, normalize(endpoint.operation, body, { systemId: system.id, observedAt: now }));
-          }
-          return points;
-        },
-      );
+      yield* extractWindows(deps, dataset, system, from, to, async (window, get, now) => {
+        const points: DataPoint[] = [];
+        for (const endpoint of endpoints) {
+          const body = await get(
+            endpoint.path,
+            { pathParams: { system_id: system.id } },
+            callContext(system, dataset, window),
+          );
+          append(points, normalize(endpoint.operation, body, { systemId: system.id, observedAt: now }));
+        }
+        return points;
+      });
     },
   };
 }
