@@ -13,7 +13,8 @@ import {
 import { localMidnight, addDays } from './zone.js';
 
 export const FIRST_SYSTEM_ID = 100_001;
-const MODEL_CACHE_LIMIT = 200;
+// Each model caches its settled daily totals (up to ~15k numbers for 6 years × 7 kinds): keep a few dozen.
+const MODEL_CACHE_LIMIT = 64;
 
 export interface FleetOptions {
   seed: number;
