@@ -296,7 +296,10 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
       );
     }
 
-    const started = now();
+    // The retry budget (retryDelay's count and time bounds) covers failures only: waits the API
+    // asked for (429, quota) restart its clock instead of using it up.
+    let retryClock = now();
+    let failures = 0;
     let attempt = 0;
     let renewed = false;
     let waits429 = 0;
@@ -309,6 +312,7 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
       if (!recorded.ok) {
         if (recorded.reason === 'blocked') {
           await waitForQuota(recorded.retryAt, 'the API said the monthly quota is spent (429)', ctx);
+          retryClock = now();
           continue;
         }
         if (!budgetSpentLogged) {
@@ -328,6 +332,7 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
           `the monthly request budget (${recorded.total} requests) is spent`,
           ctx,
         );
+        retryClock = now();
         continue;
       }
       attempt += 1;
@@ -411,6 +416,7 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
               'rate limited by the API (429); waiting for the period to end',
             );
             await sleep(waitMs, signal);
+            retryClock = now();
             continue;
           }
         }
@@ -423,7 +429,8 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
         );
       }
       const error = failure as EnphaseError;
-      const delay = retryDelay({ attempt, error, elapsedMs: now() - started, policy, random });
+      failures += 1;
+      const delay = retryDelay({ attempt: failures, error, elapsedMs: now() - retryClock, policy, random });
       if (delay === undefined) {
         log?.warn({ ...error.toLog(), attempts: attempt }, 'enphase request failed');
         throw error;
