@@ -1,5 +1,6 @@
 // The parts every pipeline process wires the same way: config → Redis → client → loader → state
 // stores → queues. Commands, the service and the test fixtures build one of these and close it.
+import { setMaxListeners } from 'node:events';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { createEnphaseClient, type EnphaseClient } from '../enphase/client.js';
@@ -59,6 +60,8 @@ export function createRuntime(config: Config, options: RuntimeOptions): Runtime 
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
   const abort = new AbortController();
+  // Every wait of every concurrent request listens on this one signal.
+  setMaxListeners(0, abort.signal);
   const now = options.now ?? Date.now;
   const metrics = options.metrics ?? new PipelineMetrics();
   const rawClient = createEnphaseClient({
