@@ -43,7 +43,7 @@ export interface BudgetInput {
   syncIntervalMs?: number;
   /** Epoch milliseconds; the rounds are costed as if they ran at this instant. */
   now: number;
-  /** Default: daily, one systems-list page per 100 systems (see `defaultDiscovery`). */
+  /** Default: daily list pages and weekly device lists (see `defaultDiscovery`). */
   discovery?: DiscoveryCost;
 }
 
@@ -169,10 +169,18 @@ const SLOWDOWN_TIER: Readonly<Record<DatasetName, number>> = {
 };
 
 const SYSTEMS_PER_LIST_PAGE = 100;
+/** Discovery fetches a system's device list again after this long (src/jobs/discover.ts). */
+export const DEVICE_REFRESH_MS = 7 * DAY_MS;
 
-/** Discovery as ORCH-JOBS runs it: once a day, the systems list in pages of 100. */
+/**
+ * Discovery as ORCH-JOBS runs it: once a day, the systems list in pages of 100, plus each
+ * system's device list once a week (spread over the days: a seventh of the fleet a day).
+ */
 export function defaultDiscovery(systemCount: number): DiscoveryCost {
-  return { everyMs: DAY_MS, hitsPerRun: Math.ceil(systemCount / SYSTEMS_PER_LIST_PAGE) };
+  return {
+    everyMs: DAY_MS,
+    hitsPerRun: Math.ceil(systemCount / SYSTEMS_PER_LIST_PAGE) + (systemCount * DAY_MS) / DEVICE_REFRESH_MS,
+  };
 }
 
 /**
@@ -319,7 +327,7 @@ export function planBudget(input: BudgetInput, count: RequestCounter = extractor
 
   const evaluate = (everyMs: number[]): Evaluation => {
     const hitsPerRound = datasets.map((d, i) => roundCost(d, everyMs[i] ?? DAY_MS));
-    let monthTotal = discovery.hitsPerRun * roundsPerMonth(discovery.everyMs);
+    let monthTotal = Math.ceil(discovery.hitsPerRun * roundsPerMonth(discovery.everyMs) - 1e-9);
     hitsPerRound.forEach((h, i) => (monthTotal += h * roundsPerMonth(everyMs[i] ?? DAY_MS)));
     const overloaded = perMinuteOverload(everyMs, hitsPerRound, discovery, limits.perMinute);
     const evaluation: Evaluation = {

@@ -246,12 +246,12 @@ export function formatPlanReport(report: PlanReport): string[] {
   rows.push([
     'discovery',
     humanDuration(plan.discovery.everyMs),
-    int(plan.discovery.hitsPerRun),
+    int(Math.ceil(plan.discovery.hitsPerRun)),
     num(DAY_MS / plan.discovery.everyMs),
-    num((plan.discovery.hitsPerRun * DAY_MS) / plan.discovery.everyMs),
+    int(Math.ceil((plan.discovery.hitsPerRun * DAY_MS) / plan.discovery.everyMs)),
     '',
   ]);
-  rows.push(['total', '', '', '', num(plan.hitsPerDay), '']);
+  rows.push(['total', '', '', '', num(Math.round(plan.hitsPerDay * 100) / 100), '']);
   out.push(
     ...table(['dataset', 'every', 'hits/round', 'rounds/day', 'hits/day', 'freshness'], rows, [
       false,
@@ -267,7 +267,9 @@ export function formatPlanReport(report: PlanReport): string[] {
     plan.budget === null
       ? 'no monthly cap'
       : `${Math.round((plan.projectedMonth / Math.max(1, plan.budget)) * 100)} % of the budget of ${int(plan.budget)}`;
-  const heaviest = plan.cadences.reduce((sum, cad) => sum + cad.hitsPerRound, 0) + plan.discovery.hitsPerRun;
+  const heaviest = Math.ceil(
+    plan.cadences.reduce((sum, cad) => sum + cad.hitsPerRound, 0) + plan.discovery.hitsPerRun,
+  );
   const shortest = Math.min(plan.tickMs, ...plan.cadences.map((cad) => cad.everyMs));
   out.push(
     `Scheduler tick: every ${humanDuration(plan.tickMs)}. When everything falls due at once: ${int(heaviest)} requests, ` +
