@@ -77,24 +77,4 @@ export class WatermarkStore {
   async getSystem(systemId: string | number): Promise<SystemWatermarks> {
     return parseWatermarks(await this.redis.hgetall(this.keys.watermarks(systemId)));
   }
-
-  /** Watermarks of many systems in one pipelined pass (see system-states.ts for all of `status`). */
-  async readAll(systemIds: readonly (string | number)[]): Promise<Map<string, SystemWatermarks>> {
-    const result = new Map<string, SystemWatermarks>();
-    if (systemIds.length === 0) return result;
-    const pipeline = this.redis.pipeline();
-    for (const id of systemIds) pipeline.hgetall(this.keys.watermarks(id));
-    const replies = (await pipeline.exec()) ?? [];
-    systemIds.forEach((id, index) => {
-      const [error, hash] = replies[index] ?? [null, {}];
-      if (error) throw error;
-      result.set(String(id), parseWatermarks((hash ?? {}) as Record<string, string>));
-    });
-    return result;
-  }
-
-  /** Forgets a dataset's watermark (`backfill --force`): the next sync starts from scratch. */
-  async reset(systemId: string | number, dataset: string): Promise<void> {
-    await this.redis.hdel(this.keys.watermarks(systemId), dataset);
-  }
 }
