@@ -320,7 +320,7 @@ export function planBudget(input: BudgetInput, count: RequestCounter = extractor
     let hits = 0;
     for (const { system, weight } of shapes.groups) hits += weight * count(dataset, system, from, to, nowS);
     // A round is whole requests; a sampled fleet rounds up so the projection never flatters.
-    const rounded = Math.ceil(hits - 1e-9);
+    const rounded = Math.max(0, Math.ceil(hits - 1e-9));
     costCache.set(key, rounded);
     return rounded;
   };
