@@ -8,7 +8,8 @@
 // - rgm_stats (`start_at`, `end_at`): rounded down to 15 minutes, at most 7 days apart;
 //   intervals are labelled by their end, so [start_at, end_at) of interval starts.
 // - `*_lifetime` (`start_date`, `end_date`, both local calendar days, end inclusive): one request
-//   for the whole range; no 2-year limit, but never today (it is not final).
+//   for the whole range; no 2-year limit, but never today (it is not final); a range that reaches
+//   the last two local days starts no later than the day before yesterday.
 // - events/alarms (`start_time`, `end_time`): at most one week per call, not older than 9 months.
 // - snapshots (system, latest, config, ev_charger devices): one request, no range.
 // Every interval window starts on the grid, at or after the API's 2-year limit and the interval
@@ -128,12 +129,17 @@ function tile(
 
 function planDaily(input: PlanInput): RequestWindow[] {
   const zone = input.timeZone;
-  let from = input.from;
-  if (input.operationalAt !== undefined && input.operationalAt !== null)
-    from = Math.max(from, input.operationalAt);
-  const startDate = localDate(from, zone);
   const yesterday = addDays(localDate(input.now, zone), -1);
   const lastWanted = localDate(input.to - 1, zone);
+  // Late uploads revise the last two local days, so a range that reaches them takes both,
+  // however short the settle window made it (DESIGN §3); still one request.
+  const dayBefore = addDays(yesterday, -1);
+  let startDate = localDate(input.from, zone);
+  if (lastWanted >= dayBefore && startDate > dayBefore) startDate = dayBefore;
+  if (input.operationalAt !== undefined && input.operationalAt !== null) {
+    const operational = localDate(input.operationalAt, zone);
+    if (operational > startDate) startDate = operational;
+  }
   const endDate = lastWanted < yesterday ? lastWanted : yesterday;
   if (startDate > endDate) return [];
   return [

@@ -61,8 +61,12 @@ describe('requestCount', () => {
         NOW,
       ),
     ).toBe(1);
-    // Today only: nothing final to ask for.
-    expect(EXTRACTORS.energy_daily.requestCount(s, NOW - 60, NOW, NOW)).toBe(0);
+    // A sync of the last minute still re-fetches the last two local days (late uploads)…
+    expect(EXTRACTORS.energy_daily.requestCount(s, NOW - 60, NOW, NOW)).toBe(5);
+    // …but a system operational only since today has no final day to ask for.
+    expect(
+      EXTRACTORS.energy_daily.requestCount(system({ operationalAt: NOW - 60 }), NOW - 60, NOW, NOW),
+    ).toBe(0);
   });
 
   it('snapshots cost their endpoints whatever the range', () => {

@@ -177,8 +177,22 @@ describe('daily series', () => {
     });
   });
 
-  it('nothing when the range is today', () => {
-    expect(plan('energy_daily', NOW - HOUR, NOW)).toEqual([]);
+  it('a range that reaches the last two local days re-fetches both, whatever the settle window', () => {
+    // Late uploads (a cellular gateway every 6 h) revise yesterday and the day before (DESIGN §3).
+    const lastTwo = { start_date: '2026-11-26', end_date: '2026-11-27' };
+    expect(plan('energy_daily', NOW - HOUR, NOW)[0]!.query).toEqual(lastTwo);
+    expect(plan('energy_daily', NOW - DAY, NOW)[0]!.query).toEqual(lastTwo);
+    expect(plan('energy_daily', utc(2026, 11, 20), NOW)[0]!.query).toHaveProperty('start_date', '2026-11-20');
+    // A range that ends earlier is not stretched, and operational_at still bounds it.
+    expect(plan('energy_daily', utc(2026, 11, 1), utc(2026, 11, 10))[0]!.query).toEqual({
+      start_date: '2026-11-01',
+      end_date: '2026-11-10',
+    });
+    expect(plan('energy_daily', NOW - HOUR, NOW, { operationalAt: utc(2026, 11, 27, 2) })[0]!.query).toEqual({
+      start_date: '2026-11-27',
+      end_date: '2026-11-27',
+    });
+    expect(plan('energy_daily', NOW - HOUR, NOW, { operationalAt: NOW - HOUR })).toEqual([]);
   });
 });
 
