@@ -68,7 +68,7 @@ export function normalize(operation: NormalizedOperation, body: unknown, ctx: No
 }
 
 /** A refused body (client or normalizer) becomes an ExtractError naming system, dataset, window. */
-export function isBadBody(error: unknown): boolean {
+function isBadBody(error: unknown): boolean {
   return (
     error instanceof BadResponseError || error instanceof NormalizeError || error instanceof TimeZoneError
   );

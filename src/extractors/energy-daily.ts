@@ -42,7 +42,7 @@ const ENDPOINTS: readonly DailyEndpoint[] = [
   },
 ];
 
-export function dailyEndpoints(system: SystemInfo): DailyEndpoint[] {
+function dailyEndpoints(system: SystemInfo): DailyEndpoint[] {
   return ENDPOINTS.filter((e) => e.when === undefined || e.when(system));
 }
 

@@ -14,14 +14,14 @@ import { ALL_PLANS } from './plans.js';
 import type { ExtractDeps, Extractor, SystemInfo } from './types.js';
 import type { RequestWindow } from './windows.js';
 
-export const SESSION_PAGE = 100;
+const SESSION_PAGE = 100;
 /**
  * Sessions are listed only once completed, and stamped at their start: one that started shortly
  * before the range (while the range before was being fetched) and ended since would never be
  * written. Sessions starting up to this long before the range are written again (same identity,
  * so rewriting is harmless).
  */
-export const SESSION_LOOKBACK = 2 * DAY;
+const SESSION_LOOKBACK = 2 * DAY;
 
 /** Pages of sessions needed back to `from`: at most one session starts per local day. */
 export function sessionPages(from: number, now: number): number {

@@ -155,12 +155,3 @@ export const SCHEMA = {
 export type Measurement = keyof typeof SCHEMA;
 
 export const MEASUREMENTS = Object.keys(SCHEMA) as Measurement[];
-
-export function isMeasurement(name: string): name is Measurement {
-  return Object.prototype.hasOwnProperty.call(SCHEMA, name);
-}
-
-/** The schema of one measurement, or undefined for a name the schema does not know. */
-export function measurementSchema(name: string): MeasurementSchema | undefined {
-  return isMeasurement(name) ? SCHEMA[name] : undefined;
-}

@@ -23,7 +23,7 @@ import {
 import { intervalSeries } from './interval-series.js';
 import type { DataPoint } from './point.js';
 
-export const FIVE_MINUTES = 300;
+const FIVE_MINUTES = 300;
 export const FIFTEEN_MINUTES = 900;
 
 type Interval = Readonly<Record<string, unknown>>;

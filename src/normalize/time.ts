@@ -7,7 +7,7 @@
 // zone, which are 23 or 25 hours long on DST days: only luxon does that arithmetic here.
 import { DateTime, IANAZone } from 'luxon';
 
-export const MINUTE = 60;
+const MINUTE = 60;
 export const HOUR = 3600;
 export const DAY = 86_400;
 export const WEEK = 7 * DAY;
