@@ -136,6 +136,14 @@ export function systemTag(ctx: NormalizeContext): string {
   return String(ctx.systemId);
 }
 
+/** The `serial` tag of a per-device endpoint: the body's own serial when it has one, else ctx.serial. */
+export function serialTag(ctx: NormalizeContext, what: string, fromBody?: string): string {
+  const serial = fromBody ?? ctx.serial;
+  if (serial === undefined || serial === '')
+    throw new NormalizeError(`${what}: no device serial (neither in the body nor in ctx.serial)`);
+  return serial;
+}
+
 /** `ctx.observedAt` truncated to the minute; NormalizeError when the caller forgot it. */
 export function requireObservedAt(ctx: NormalizeContext, what: string): number {
   if (ctx.observedAt === undefined || !Number.isFinite(ctx.observedAt)) {

@@ -20,6 +20,7 @@ import {
   isObject,
   objectBody,
   requireObservedAt,
+  serialTag,
   str,
   systemTag,
   NormalizeError,
@@ -31,11 +32,6 @@ import { dailySeries } from './daily.js';
 import { intervalSeries } from './interval-series.js';
 import type { DataPoint } from './point.js';
 import { FIFTEEN_MINUTES } from './telemetry.js';
-
-function serialOf(ctx: NormalizeContext, what: string): string {
-  if (ctx.serial === undefined || ctx.serial === '') throw new NormalizeError(`${what}: needs ctx.serial`);
-  return ctx.serial;
-}
 
 export function normalizeEvChargers(
   body: ResponseBody<'fetchChargersSummary'>,
@@ -78,7 +74,7 @@ export function normalizeEvChargerTelemetry(
   return intervalSeries(body, ctx, {
     what,
     measurement: 'ev_charger_energy',
-    tags: { system_id: systemTag(ctx), serial: serialOf(ctx, what) },
+    tags: { system_id: systemTag(ctx), serial: serialTag(ctx, what) },
     lengthSec: FIFTEEN_MINUTES,
     listKey: 'consumption',
     read: (iv, f, w) => {
@@ -102,7 +98,7 @@ export function normalizeEvChargerLifetime(
     {
       what,
       measurement: 'ev_charger_daily',
-      tags: { system_id: systemTag(ctx), serial: serialOf(ctx, what) },
+      tags: { system_id: systemTag(ctx), serial: serialTag(ctx, what) },
       startDate,
       values: arrayOf(obj, 'consumption', what),
     },
@@ -150,7 +146,7 @@ export function normalizeEvChargerSessions(
     what,
     listKey: 'sessions',
     measurement: 'ev_charger_session',
-    tags: { system_id: systemTag(ctx), serial: serialOf(ctx, what) },
+    tags: { system_id: systemTag(ctx), serial: serialTag(ctx, what) },
     record: 'session',
     timeKey: 'start_time',
     read: (session, fields, w) => {

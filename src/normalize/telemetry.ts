@@ -15,8 +15,8 @@ import {
   nested,
   objectBody,
   str,
+  serialTag,
   systemTag,
-  NormalizeError,
   type Fields,
   type NormalizeContext,
 } from './context.js';
@@ -112,12 +112,8 @@ export function normalizeBatteryTelemetry(
   });
 }
 
-/** The device serial: the body's `serial_number`, else the one the caller asked for. */
 function deviceSerial(body: unknown, ctx: NormalizeContext, what: string): string {
-  const serial = str(objectBody(body, what), 'serial_number', what) ?? ctx.serial;
-  if (serial === undefined || serial === '')
-    throw new NormalizeError(`${what}: no serial_number and no ctx.serial`);
-  return serial;
+  return serialTag(ctx, what, str(objectBody(body, what), 'serial_number', what));
 }
 
 export function normalizeMicroTelemetry(

@@ -1,5 +1,6 @@
 // EV charger sessions: `energy_added` arrives in kWh (the spec's example 14.83 with a 2-hour
 // charge, and the simulator), and is written as whole watt-hours so the unit matches the name.
+import { NormalizeError } from '../../src/normalize/context.js';
 import { toLineProtocol } from '../../src/normalize/line-protocol.js';
 import { normalizeEvChargerSessions } from '../../src/normalize/ev-charger.js';
 
@@ -27,5 +28,11 @@ describe('normalizeEvChargerSessions', () => {
     const [point] = normalizeEvChargerSessions({ count: 1, system_id: 9, sessions: [session] }, ctx);
     expect(point?.fields).not.toHaveProperty('energy_added_wh');
     expect(point?.fields.duration_s).toBe(11497);
+  });
+
+  it('refuses a body without the serial it belongs to', () => {
+    expect(() =>
+      normalizeEvChargerSessions({ count: 0, system_id: 9, sessions: [] }, { systemId: 9 }),
+    ).toThrow(NormalizeError);
   });
 });
