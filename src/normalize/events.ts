@@ -9,6 +9,7 @@ import type { ResponseBody } from './bodies.js';
 import {
   arrayOf,
   bool,
+  copyInt,
   int,
   intervalAt,
   objectBody,
@@ -53,8 +54,7 @@ export function normalizeSystemEvents(
     const fields: Fields = {};
     const status = str(event, 'status', what);
     if (status !== undefined) fields.status = status;
-    const end = int(event, 'event_end_time', what);
-    if (end !== undefined) fields.end_time = end;
+    copyInt(event, 'event_end_time', fields, 'end_time', what);
     typeLabels(ctx, typeId, fields);
     if (Object.keys(fields).length === 0) continue;
     if (ctx.window && (time < ctx.window.from || time >= ctx.window.to)) continue;
@@ -80,12 +80,10 @@ export function normalizeSystemAlarms(
     const fields: Fields = {};
     const typeId = int(alarm, 'event_type_id', what);
     if (typeId !== undefined) fields.event_type_id = typeId;
-    const severity = int(alarm, 'severity', what);
-    if (severity !== undefined) fields.severity = severity;
+    copyInt(alarm, 'severity', fields, 'severity', what);
     const cleared = bool(alarm, 'cleared', what);
     if (cleared !== undefined) fields.cleared = cleared;
-    const end = int(alarm, 'alarm_end_time', what);
-    if (end !== undefined) fields.end_time = end;
+    copyInt(alarm, 'alarm_end_time', fields, 'end_time', what);
     const events = arrayOf(alarm, 'events', what);
     const serials = new Set<string>();
     for (let e = 0; e < events.length; e++) {
