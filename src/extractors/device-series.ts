@@ -9,8 +9,8 @@ import type { DataPoint } from '../normalize/point.js';
 import {
   append,
   callContext,
+  extractWindows,
   guarded,
-  looseGet,
   normalize,
   queryOf,
   windowsFor,
@@ -49,9 +49,7 @@ export function deviceSeriesExtractor(spec: DeviceSeriesSpec): Extractor {
     },
     async *extract(deps, system, from, to) {
       if (!appliesTo(system)) return;
-      const now = deps.now();
-      const get = looseGet(deps.client);
-      for (const window of windowsFor(dataset, system, from, to, now)) {
+      yield* extractWindows(deps, dataset, system, from, to, async (window, get) => {
         const points: DataPoint[] = [];
         for (const endpoint of spec.endpoints) {
           for (const serial of endpoint.serials(system)) {
@@ -70,8 +68,8 @@ export function deviceSeriesExtractor(spec: DeviceSeriesSpec): Extractor {
             append(points, devicePoints);
           }
         }
-        yield { dataset, window, points, loadedUntil: Math.min(window.to, now) };
-      }
+        return points;
+      });
     },
   };
 }

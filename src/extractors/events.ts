@@ -5,7 +5,7 @@
 // Every plan. Requests: 1 + 3 per window.
 import { eventTypeLabels, type NormalizeContext } from '../normalize/index.js';
 import type { DataPoint } from '../normalize/point.js';
-import { append, callContext, guarded, looseGet, normalize, queryOf, windowsFor } from './core.js';
+import { append, callContext, extractWindows, normalize, queryOf, windowsFor } from './core.js';
 import { ALL_PLANS } from './plans.js';
 import type { Extractor } from './types.js';
 
@@ -20,45 +20,34 @@ export const eventsExtractor: Extractor = {
     return windows === 0 ? 0 : 1 + PER_WINDOW * windows;
   },
   async *extract(deps, system, from, to) {
-    const now = deps.now();
-    const get = looseGet(deps.client);
-    const windows = windowsFor('events', system, from, to, now);
-    const first = windows[0];
-    if (first === undefined) return;
-    // The labels are the same for every window: asked once, counted against the first window.
-    const eventTypes = await guarded(system, 'events', first, undefined, async () =>
-      eventTypeLabels(
-        (await get(
-          '/api/v4/systems/event_types',
-          { pathParams: {} },
-          callContext(system, 'events', first),
-        )) as Parameters<typeof eventTypeLabels>[0],
-      ),
-    );
-    for (const window of windows) {
-      const points = await guarded(system, 'events', window, undefined, async () => {
-        const call = callContext(system, 'events', window);
-        const ctx: NormalizeContext = {
-          systemId: system.id,
-          eventTypes,
-          window: { from: window.from, to: window.to },
-        };
-        const out: DataPoint[] = [];
-        const query = queryOf(window);
-        const path = { pathParams: { system_id: system.id } };
-        const events = await get('/api/v4/systems/{system_id}/events', { ...path, query }, call);
-        append(out, normalize('listSystemEvents', events, ctx));
-        for (const cleared of ['false', 'true']) {
-          const body = await get(
-            '/api/v4/systems/{system_id}/alarms',
-            { ...path, query: { ...query, cleared } },
-            call,
-          );
-          append(out, normalize('listSystemAlarms', body, ctx));
-        }
-        return out;
-      });
-      yield { dataset: 'events', window, points, loadedUntil: Math.min(window.to, now) };
-    }
+    let eventTypes: ReturnType<typeof eventTypeLabels> | undefined;
+    yield* extractWindows(deps, 'events', system, from, to, async (window, get) => {
+      const call = callContext(system, 'events', window);
+      // The labels are the same for every window: asked once, counted against the first window.
+      eventTypes ??= eventTypeLabels(
+        (await get('/api/v4/systems/event_types', { pathParams: {} }, call)) as Parameters<
+          typeof eventTypeLabels
+        >[0],
+      );
+      const ctx: NormalizeContext = {
+        systemId: system.id,
+        eventTypes,
+        window: { from: window.from, to: window.to },
+      };
+      const out: DataPoint[] = [];
+      const query = queryOf(window);
+      const path = { pathParams: { system_id: system.id } };
+      const events = await get('/api/v4/systems/{system_id}/events', { ...path, query }, call);
+      append(out, normalize('listSystemEvents', events, ctx));
+      for (const cleared of ['false', 'true']) {
+        const body = await get(
+          '/api/v4/systems/{system_id}/alarms',
+          { ...path, query: { ...query, cleared } },
+          call,
+        );
+        append(out, normalize('listSystemAlarms', body, ctx));
+      }
+      return out;
+    });
   },
 };
