@@ -23,6 +23,8 @@ export interface RuntimeOptions {
   onQuotaExhausted: 'wait' | 'throw';
   /** The API's rate window (60 s; shorter in tests against a simulator with a short window). */
   rateWindowMs?: number;
+  /** Slack added to the rate window (the client's default: 2% of it, 20 ms to 1 s). */
+  rateMarginMs?: number;
   /** Epoch ms; tests pass the simulator's clock. */
   now?: () => number;
   sync?: Partial<Pick<SyncSettings, 'datasetConcurrency' | 'commitEveryWindows'>>;
@@ -73,6 +75,7 @@ export function createRuntime(config: Config, options: RuntimeOptions): Runtime 
     signal: abort.signal,
     now,
     ...(options.rateWindowMs !== undefined ? { rateWindowMs: options.rateWindowMs } : {}),
+    ...(options.rateMarginMs !== undefined ? { rateMarginMs: options.rateMarginMs } : {}),
   });
   const client = instrumentClient(rawClient, metrics);
   const loader = createLoader(config.influx, options.loader ?? {}, logger);

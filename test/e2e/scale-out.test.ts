@@ -1,6 +1,6 @@
 // Scale-out and crash (issue 6): three worker processes (`node --import tsx`) drain a 50-system
 // backfill — no system synced by two jobs at once, the per-minute limit never exceeded (counted
-// at the simulator, on a shortened rate window) — then a worker is SIGKILLed mid-backfill, the
+// by the simulator's rolling-window gateway, on a shortened window) — then a worker is SIGKILLed mid-backfill, the
 // others finish (its jobs come back as stalled), and a rerun completes with every point in place.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -21,8 +21,14 @@ import {
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'worker.ts');
 const SYSTEMS = 50;
-const RATE = 60;
-const WINDOW_MS = 1_000;
+const RATE = 100;
+const WINDOW_MS = 5_000;
+/**
+ * The limiter's slack: a request takes its token in Redis and reaches the simulator a moment later;
+ * on a busy 2-core machine that moment can exceed the default margin of a 5-second window (100 ms),
+ * so the test gives the 1 s the real 60-second window gets.
+ */
+const MARGIN_MS = 1_000;
 
 let w: E2eWorld;
 let runtime: Runtime;
@@ -41,7 +47,7 @@ beforeAll(async () => {
     { advancingClock: true },
   );
   w.env.ENPHASE_RATE_PER_MINUTE = String(RATE);
-  runtime = w.runtime({ rateWindowMs: WINDOW_MS });
+  runtime = w.runtime({ rateWindowMs: WINDOW_MS, rateMarginMs: MARGIN_MS });
   folder = mkdtempSync(join(tmpdir(), 'scale-out-'));
 }, 60_000);
 afterAll(async () => {
@@ -61,6 +67,7 @@ function startWorker(name: string) {
       E2E_ENV: JSON.stringify(w.env),
       E2E_PREFIX: w.redis.prefix,
       E2E_RATE_WINDOW_MS: String(WINDOW_MS),
+      E2E_RATE_MARGIN_MS: String(MARGIN_MS),
     },
     stdio: ['ignore', fd, fd],
   });
@@ -85,20 +92,13 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Pr
   }
 }
 
-/** No more than RATE requests in any window of WINDOW_MS (sliding), and no 429. */
-function maxInAnyWindow(): number {
-  const times = w.sim.requestLog
-    .entries()
-    .filter((e) => e.route.startsWith('/api/v4/'))
-    .map((e) => e.at)
-    .sort((a, b) => a - b);
-  let max = 0;
-  let lo = 0;
-  for (let hi = 0; hi < times.length; hi++) {
-    while (times[hi]! - times[lo]! >= WINDOW_MS) lo++;
-    max = Math.max(max, hi - lo + 1);
-  }
-  return max;
+/**
+ * The simulator's gateway counts arrivals over a rolling window of WINDOW_MS and answers 429 above
+ * RATE: zero 429s means no window ever saw more. (The request log's `at` is the response time, so
+ * a sliding count over it would measure handling time, not arrivals.)
+ */
+function apiRequests(): number {
+  return w.sim.requestLog.entries().filter((e) => e.route.startsWith('/api/v4/')).length;
 }
 
 function overlaps(events: Array<Record<string, unknown>>): string[] {
@@ -127,10 +127,15 @@ describe('three worker processes', () => {
       { enqueueOnly: true },
     );
     expect(enqueued.total).toBe(SYSTEMS);
-    await waitFor(async () => {
-      const counts = await runtime.queues.backfill.getJobCounts('completed', 'failed');
-      return (counts.completed ?? 0) + (counts.failed ?? 0) >= SYSTEMS;
-    }, 90_000);
+    try {
+      await waitFor(async () => {
+        const counts = await runtime.queues.backfill.getJobCounts('completed', 'failed');
+        return (counts.completed ?? 0) + (counts.failed ?? 0) >= SYSTEMS;
+      }, 90_000);
+    } finally {
+      for (const x of workers) x.child.kill('SIGTERM');
+      await Promise.all(workers.map((x) => x.exited));
+    }
     expect((await runtime.queues.backfill.getJobCounts('failed')).failed).toBe(0);
     const events = workers.flatMap((x) => x.lines());
     // Each process took a share of the work.
@@ -140,16 +145,20 @@ describe('three worker processes', () => {
       SYSTEMS,
     );
     expect(overlaps(events)).toEqual([]);
-    expect(maxInAnyWindow()).toBeLessThanOrEqual(RATE);
     expect(w.sim.requestLog.count({ status: 429 })).toBe(0);
-    for (const x of workers) x.child.kill('SIGTERM');
-    await Promise.all(workers.map((x) => x.exited));
+    // The limit was the bound: more requests than one window allows, spread over several windows.
+    const hits = apiRequests();
+    expect(hits).toBeGreaterThan(RATE);
+    const times = w.sim.requestLog.entries().map((e) => e.at);
+    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(
+      Math.floor(hits / RATE - 1) * WINDOW_MS,
+    );
     for (const x of workers) expect(x.child.exitCode).toBe(0);
   }, 150_000);
 
   it('SIGKILL of one mid-backfill: the others finish, a rerun completes, nothing missing or extra', async () => {
     const nowSec = Math.floor(Date.now() / 1000);
-    const fromDate = localDate(nowSec - 4 * DAY, 'UTC');
+    const fromDate = localDate(nowSec - 2 * DAY, 'UTC');
     await runtime.queues.backfill.clean(0, 10_000, 'completed');
     const workers = [startWorker('d'), startWorker('e'), startWorker('f')];
     await backfill(
@@ -158,17 +167,25 @@ describe('three worker processes', () => {
       { enqueueOnly: true },
     );
     const victim = workers[0]!;
-    await waitFor(async () => victim.lines().some((e) => e.event === 'system-sync-start'), 60_000);
+    await waitFor(async () => victim.lines().some((e) => e.event === 'system-sync-start'), 60_000).catch(
+      (error: unknown) => {
+        for (const x of workers) x.child.kill('SIGKILL');
+        throw error;
+      },
+    );
     await sleep(300);
     victim.child.kill('SIGKILL');
     await victim.exited;
     // The survivors finish everything, including the jobs the victim held (stalled, then retried).
-    await waitFor(async () => {
-      const counts = await runtime.queues.backfill.getJobCounts('completed', 'failed');
-      return (counts.completed ?? 0) + (counts.failed ?? 0) >= SYSTEMS;
-    }, 120_000);
-    for (const x of workers.slice(1)) x.child.kill('SIGTERM');
-    await Promise.all(workers.slice(1).map((x) => x.exited));
+    try {
+      await waitFor(async () => {
+        const counts = await runtime.queues.backfill.getJobCounts('completed', 'failed');
+        return (counts.completed ?? 0) + (counts.failed ?? 0) >= SYSTEMS;
+      }, 120_000);
+    } finally {
+      for (const x of workers.slice(1)) x.child.kill('SIGTERM');
+      await Promise.all(workers.slice(1).map((x) => x.exited));
+    }
 
     // The rerun (in-process, like `backfill` without --enqueue-only) completes from the watermarks.
     const rerun = await backfill(runtime, {
@@ -190,7 +207,7 @@ describe('three worker processes', () => {
     for (const id of w.sim.fleet.ids())
       for (const [k, v] of truthFor(w.sim, id, fromDate, nowMs)) truth.set(k, v);
     const want = settled(truth);
-    expect(want.size).toBeGreaterThan(SYSTEMS * 200);
+    expect(want.size).toBeGreaterThan(SYSTEMS * 100);
     expect(diffPoints(settled(stored), want)).toEqual([]);
   }, 200_000);
 });
