@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DATASET_NAMES, type DatasetName, isDatasetName } from './datasets.js';
 import { parseDuration } from './duration.js';
 import { PLAN_NAMES, PLAN_PRESETS, type PlanName } from './enphase/plans.js';
+import type { LoaderOptions } from './loaders/line-writer.js';
 
 export const DEFAULT_API_URL = 'https://api.enphaseenergy.com';
 
@@ -170,14 +171,15 @@ export interface Config {
     username?: string;
     password?: string;
     /** How the loader batches and sends (src/loaders/line-writer.ts); absent: its defaults. */
-    write?: {
-      batchSize: number;
-      flushIntervalMs: number;
-      maxBufferedLines: number;
-      concurrency: number;
-      gzipThresholdBytes: number;
-      requestTimeoutMs: number;
-    };
+    write?: Pick<
+      LoaderOptions,
+      | 'batchSize'
+      | 'flushIntervalMs'
+      | 'maxBufferedLines'
+      | 'concurrency'
+      | 'gzipThresholdBytes'
+      | 'requestTimeoutMs'
+    >;
   };
   /** undefined: every dataset the plan allows. */
   datasets?: DatasetName[];
