@@ -2,11 +2,10 @@
 // registers itself here; this file only maps outcomes to exit codes.
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from './config.js';
-import { registerDemoCommand } from './commands/demo.js';
-import { InterruptedError, NotBuiltError, UsageError } from './commands/errors.js';
 import { registerAuthCommand } from './commands/auth.js';
+import { InterruptedError, UsageError } from './commands/errors.js';
 import { registerBackfillCommand } from './commands/backfill.js';
-import { registerPendingCommands } from './commands/not-built.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerSchedulerCommand } from './commands/scheduler.js';
 import { registerSimulatorCommand } from './commands/simulator.js';
@@ -23,18 +22,17 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  // Each command module adds itself here (one line each); what is left is registered as pending.
-  registerSimulatorCommand(program);
-  registerAuthCommand(program);
-  registerPlanCommand(program);
+  // Each command module adds itself (one line each), in the order of DESIGN §4.
   registerStartCommand(program);
   registerWorkerCommand(program);
   registerSchedulerCommand(program);
-  registerSyncCommand(program);
   registerBackfillCommand(program);
+  registerSyncCommand(program);
   registerStatusCommand(program);
+  registerPlanCommand(program);
+  registerAuthCommand(program);
+  registerSimulatorCommand(program);
   registerDemoCommand(program);
-  registerPendingCommands(program);
   return program;
 }
 
@@ -57,10 +55,7 @@ export async function main(argv: string[]): Promise<void> {
     // Commander has already printed its own usage message; the others get one clear line.
     if (!(error instanceof CommanderError)) {
       const known =
-        error instanceof ConfigError ||
-        error instanceof UsageError ||
-        error instanceof NotBuiltError ||
-        error instanceof InterruptedError;
+        error instanceof ConfigError || error instanceof UsageError || error instanceof InterruptedError;
       process.stderr.write(
         `enphase-etl: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`,
       );

@@ -44,10 +44,11 @@ describe('enphase-etl command line', () => {
     expect(stderr).toContain("unknown command 'frobnicate'");
   });
 
-  it('says plainly when a command is not built yet, exit 1', async () => {
-    const { code, stderr } = await cli(['demo']);
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/not built yet/);
+  it('stops on a bad configuration with one clear line naming the variable, exit 2', async () => {
+    const { code, stderr } = await cli(['plan'], { ENPHASE_PLAN: 'gigawatt', SETTLE_WINDOW: 'a while' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('ENPHASE_PLAN');
+    expect(stderr).toContain('SETTLE_WINDOW');
     expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 });

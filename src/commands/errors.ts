@@ -8,11 +8,3 @@ export class UsageError extends Error {
 export class InterruptedError extends Error {
   override name = 'InterruptedError';
 }
-
-/** A command of DESIGN §4 whose issue has not landed yet. */
-export class NotBuiltError extends Error {
-  override name = 'NotBuiltError';
-  constructor(command: string, what: string) {
-    super(`'enphase-etl ${command}' is not built yet (${what}); see the open issues in docs/roadmap.md`);
-  }
-}
