@@ -4,6 +4,7 @@
 // Route modules of SIM-EDGE (events, config, ev-charger, live): SIM-EDGE adds its own four
 // import + register lines in `registerApiRoutes` below; nothing else in this file is theirs.
 import Fastify, {
+  LogController,
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyReply,
@@ -113,7 +114,8 @@ export function buildServer(options: ResolvedOptions): SimServer {
   // itself (onResponse) instead.
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: false }),
-    disableRequestLogging: true,
+    // The request log below writes one line per request without ?key=; fastify's own would not.
+    logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: true,
   });
   const fleet = new Fleet({
