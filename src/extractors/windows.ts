@@ -94,6 +94,12 @@ export function twoYearLimit(now: number, timeZone: string): number {
   return Math.max(calendar, now - 730 * DAY);
 }
 
+/**
+ * Windows are planned at `now` but sent later (behind the rate limiter, late in a long backfill),
+ * when the API's limit has moved on: starting this far inside it keeps the oldest window valid.
+ */
+export const LIMIT_MARGIN = 3_600;
+
 function monthsBefore(now: number, months: number, timeZone: string): number {
   return Math.ceil(DateTime.fromSeconds(now, { zone: timeZone }).minus({ months }).toSeconds());
 }
@@ -161,15 +167,17 @@ export function planWindows(input: PlanInput): RequestWindow[] {
     case 'daily':
       return planDaily(input);
     case 'telemetry': {
-      const { start, end } = clampedRange(input, rule.grid, twoYearLimit(input.now, input.timeZone));
+      const earliest = twoYearLimit(input.now, input.timeZone) + LIMIT_MARGIN;
+      const { start, end } = clampedRange(input, rule.grid, earliest);
       return tile(start, end, rule.span, (from) => ({ start_at: from, granularity: rule.granularity }));
     }
     case 'range': {
-      const { start, end } = clampedRange(input, rule.grid, twoYearLimit(input.now, input.timeZone));
+      const earliest = twoYearLimit(input.now, input.timeZone) + LIMIT_MARGIN;
+      const { start, end } = clampedRange(input, rule.grid, earliest);
       return tile(start, end, rule.span, (from, to) => ({ start_at: from, end_at: to }));
     }
     case 'events': {
-      const earliest = monthsBefore(input.now, rule.maxAgeMonths, input.timeZone);
+      const earliest = monthsBefore(input.now, rule.maxAgeMonths, input.timeZone) + LIMIT_MARGIN;
       const { start, end } = clampedRange(input, 1, earliest);
       return tile(start, end, rule.span, (from, to) => ({
         start_time: from,

@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import type { DatasetName } from '../../src/datasets.js';
 import {
+  LIMIT_MARGIN,
   planWindows,
   WINDOW_RULES,
   type PlanInput,
@@ -113,19 +114,20 @@ describe('query parameters', () => {
 });
 
 describe('clamping', () => {
-  it('never before the 2-year limit', () => {
+  it('never before the 2-year limit, with a margin for the time the window waits to be sent', () => {
     const windows = plan('production_micro', utc(2023, 1, 1), utc(2025, 1, 1));
     // Two calendar years before NOW (Sydney) is 2024-11-28T05:37:12Z; 730 days is the same
-    // instant here (no 29 February in between); the first window starts on the next 5-minute mark.
-    expect(windows[0]!.from).toBe(utc(2024, 11, 28, 5, 40));
-    expect(windows[0]!.from - (NOW - 730 * DAY)).toBeLessThan(300);
+    // instant here (no 29 February in between); plus LIMIT_MARGIN (1 h), on the next 5-minute mark.
+    expect(LIMIT_MARGIN).toBe(3_600);
+    expect(windows[0]!.from).toBe(utc(2024, 11, 28, 6, 40));
+    expect(windows[0]!.from - (NOW - 730 * DAY + LIMIT_MARGIN)).toBeLessThan(300);
   });
 
   it('uses the later of two calendar years and 730 days when a 29 February is inside', () => {
     const now = utc(2025, 3, 1, 12);
     const windows = plan('rgm', 0, now, { now });
-    // Calendar: 2023-03-01T12:00Z; 730 days: 2023-03-02T12:00Z (2024 is a leap year).
-    expect(windows[0]!.from).toBe(utc(2023, 3, 2, 12));
+    // Calendar: 2023-03-01T12:00Z; 730 days: 2023-03-02T12:00Z (2024 is a leap year); + 1 h margin.
+    expect(windows[0]!.from).toBe(utc(2023, 3, 2, 13));
   });
 
   it('never before the interval holding operational_at', () => {
@@ -143,8 +145,9 @@ describe('clamping', () => {
 
   it('events: never older than 9 months', () => {
     const windows = plan('events', utc(2025, 1, 1), utc(2026, 3, 10));
-    // NOW is 2026-11-28 16:37:12 in Sydney; 9 months earlier is 2026-02-28 16:37:12 (UTC+11).
-    expect(windows[0]!.from).toBe(utc(2026, 2, 28, 5, 37, 12));
+    // NOW is 2026-11-28 16:37:12 in Sydney; 9 months earlier is 2026-02-28 16:37:12 (UTC+11),
+    // plus the 1 h margin.
+    expect(windows[0]!.from).toBe(utc(2026, 2, 28, 6, 37, 12));
     expect(plan('events', utc(2025, 1, 1), utc(2025, 3, 10))).toEqual([]);
   });
 });
@@ -212,7 +215,10 @@ describe('tiling (property)', () => {
           const windows = plan(dataset as DatasetName, from, from + length, { operationalAt });
           const grid = rule.grid;
           // The range wanted, clamped, stated directly from the rules.
-          let start = Math.max(Math.floor(from / grid) * grid, Math.ceil((NOW - 730 * DAY) / grid) * grid);
+          let start = Math.max(
+            Math.floor(from / grid) * grid,
+            Math.ceil((NOW - 730 * DAY + LIMIT_MARGIN) / grid) * grid,
+          );
           if (operationalAt !== null) start = Math.max(start, Math.floor(operationalAt / grid) * grid);
           const end = Math.min(Math.ceil((from + length) / grid) * grid, Math.floor(NOW / grid) * grid);
           if (end <= start) {
