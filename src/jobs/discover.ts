@@ -110,12 +110,23 @@ export async function discoverSystems(
   if (options.systemIds) {
     const details = await Promise.all(
       options.systemIds.map((id) =>
-        limit(() =>
-          deps.client.get('/api/v4/systems/{system_id}', { pathParams: { system_id: id } }, { systemId: id }),
-        ),
+        limit(async () => {
+          try {
+            return await deps.client.get(
+              '/api/v4/systems/{system_id}',
+              { pathParams: { system_id: id } },
+              { systemId: id },
+            );
+          } catch (error) {
+            // An id the API does not know is the caller's to report (backfill: bad usage).
+            if ((error as { status?: number }).status !== 404) throw error;
+            result.failed.push({ systemId: id, message: 'not found (404)' });
+            return undefined;
+          }
+        }),
       ),
     );
-    await processPage(details);
+    await processPage(details.filter((d): d is SystemDetailBody => d !== undefined));
   } else {
     for await (const page of deps.client.systems({ size: 100 })) await processPage(page);
   }

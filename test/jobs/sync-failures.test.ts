@@ -4,7 +4,7 @@
 // worker's job outcome follows the errors' `retryable` flag.
 import { UnrecoverableError, type Job } from 'bullmq';
 import { settleResult } from '../../src/jobs/worker.js';
-import { resolveSystems } from '../../src/jobs/backfill.js';
+import { resolveSystems, UnknownSystemsError } from '../../src/jobs/backfill.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { syncSystem } from '../../src/jobs/sync-system.js';
 import { startE2eWorld, type E2eWorld } from '../e2e/support.js';
@@ -89,4 +89,9 @@ it('a retryable failure is retried with only the failed datasets', async () => {
   expect(error).not.toBeInstanceOf(UnrecoverableError);
   expect(updated).toEqual({ systemId: 1, cadences: {}, datasets: ['battery'] });
   await expect(settleResult(job, { ...result, failed: [] })).resolves.toEqual({ ...result, failed: [] });
+});
+
+it('an id the API does not know is reported as unknown (the command turns it into exit 2)', async () => {
+  await expect(resolveSystems(runtime, [999])).rejects.toThrow(UnknownSystemsError);
+  await expect(resolveSystems(runtime, [999])).rejects.toThrow(/unknown system\(s\): 999/);
 });
