@@ -121,6 +121,7 @@ export function createRuntime(config: Config, options: RuntimeOptions): Runtime 
       logger,
       now,
       metrics,
+      signal: abort.signal,
     }),
     async close(closeOptions = {}) {
       if (closed) return;

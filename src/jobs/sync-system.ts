@@ -53,6 +53,8 @@ export interface SyncDeps {
   now: () => number;
   extractors?: Readonly<Record<DatasetName, Extractor>>;
   metrics?: PipelineMetrics;
+  /** Aborted on shutdown: the job is handed back, not recorded as a failure of its datasets. */
+  signal?: AbortSignal;
 }
 
 export type SyncRequest =
@@ -151,6 +153,9 @@ export async function syncSystem(
           result.loaded.push(dataset);
           await deps.lastErrors.clear(system.id, dataset);
         } catch (error) {
+          // Shutdown, not a failure of the data: nothing unflushed was committed, and the job
+          // goes back to the queue with its datasets' state as it was.
+          if (deps.signal?.aborted) throw error;
           if (error instanceof PlanRestrictedError) {
             await deps.unavailable.mark(system.id, dataset, {
               reason: error.message,
@@ -232,8 +237,8 @@ async function syncDataset(
       if (loadedUntil !== undefined && segment.advancesWatermark) {
         const to = settledWatermark(loadedUntil, nowSec(), deps.settings.settleWindowMs);
         await deps.watermarks.advance(system.id, dataset, to);
-        if (floorAfter !== undefined && !(await deps.redis.hexists(deps.keys.floors(system.id), dataset)))
-          await deps.redis.hset(deps.keys.floors(system.id), dataset, String(floorAfter));
+        if (floorAfter !== undefined)
+          await deps.redis.hsetnx(deps.keys.floors(system.id), dataset, String(floorAfter));
         deps.metrics?.recordLag(dataset, system.id, nowSec() - to);
       }
       deps.metrics?.pointsWritten.inc({ dataset }, pendingPoints);

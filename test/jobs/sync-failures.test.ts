@@ -95,3 +95,24 @@ it('an id the API does not know is reported as unknown (the command turns it int
   await expect(resolveSystems(runtime, [999])).rejects.toThrow(UnknownSystemsError);
   await expect(resolveSystems(runtime, [999])).rejects.toThrow(/unknown system\(s\): 999/);
 });
+
+it('a failure during shutdown hands the job back instead of recording it against the dataset', async () => {
+  const [system] = await resolveSystems(runtime, w.sim.fleet.ids());
+  const id = system!.id;
+  const shutdown = new AbortController();
+  shutdown.abort();
+  // Whatever fails while the service is stopping (here a bad body) is the shutdown's, not the data's.
+  w.sim.setFaults({ malformedRate: 1, only: [PRODUCTION_MICRO_ROUTE] });
+  const before = await runtime.watermarks.getSystem(id);
+  await runtime.lastErrors.clear(id, 'production_micro');
+  await expect(
+    syncSystem({ ...runtime.syncDeps(), signal: shutdown.signal }, system!, {
+      kind: 'sync',
+      all: true,
+      datasets: ['production_micro'],
+    }),
+  ).rejects.toThrow();
+  w.sim.setFaults({});
+  expect(await runtime.lastErrors.getSystem(id)).toEqual({});
+  expect(await runtime.watermarks.getSystem(id)).toEqual(before);
+}, 60_000);
