@@ -15,7 +15,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { planBudget } from '../src/budget-plan.js';
-import { budgetInput, datasetsFor, registrySample } from '../src/commands/plan.js';
+import { budgetInput, datasetsFor, registrySample } from '../src/budget-input.js';
 import { collectStatus } from '../src/commands/status.js';
 import { parseConfig, type Config } from '../src/config.js';
 import { backfill, syncNow } from '../src/jobs/backfill.js';
@@ -104,7 +104,7 @@ async function benchFleet(systems: number, datasets: string, concurrency: number
       const afterSync = await usedMemory(redis);
 
       t = Date.now();
-      const sample = await registrySample(runtime.redis, runtime.keys);
+      const sample = await registrySample(runtime.registry);
       const plan = planBudget(budgetInput(config, sample, datasetsFor(config).planned, Date.now()));
       const planMs = Date.now() - t;
       t = Date.now();
@@ -199,7 +199,7 @@ async function benchState(systems: number): Promise<void> {
     }
     const after = await usedMemory(redis);
     let t = Date.now();
-    const sample = await registrySample(redis, keys);
+    const sample = await registrySample(new RegistryStore(redis, keys));
     const plan = planBudget(budgetInput(config, sample, datasets, now));
     const planMs = Date.now() - t;
     t = Date.now();

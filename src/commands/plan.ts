@@ -3,16 +3,13 @@
 // configuration and the registry's systems (docs/budget.md). Reads Redis only; sends no request.
 import type { Command } from 'commander';
 import { Redis } from 'ioredis';
+import { budgetInput, datasetsFor, registrySample, type PlanDatasets } from '../budget-input.js';
 import { planBudget, DAY_MS, type BudgetInput, type BudgetPlan } from '../budget-plan.js';
 import { loadConfig, type Config } from '../config.js';
-import { DATASET_NAMES, type DatasetName } from '../datasets.js';
-import { EXTRACTORS, type SystemInfo } from '../extractors/index.js';
+import type { SystemInfo } from '../extractors/index.js';
 import { createKeys, type RedisKeys } from '../state/keys.js';
 import { RegistryStore } from '../state/registry.js';
 import { UsageError } from './errors.js';
-
-/** Registry entries the plan costs one by one; beyond that a sample stands for the fleet. */
-export const PLAN_SAMPLE_SIZE = 2_000;
 
 /**
  * The system assumed before discovery has run: everything a system can have (20 micros, a
@@ -39,19 +36,7 @@ export function assumedSystem(): SystemInfo {
   };
 }
 
-export interface PlanDatasets {
-  /** Enabled and allowed by the plan: what the budget covers. */
-  planned: DatasetName[];
-  /** Enabled (DATASETS) but not readable on this plan. */
-  notInPlan: DatasetName[];
-}
-
-/** DATASETS (or every dataset) narrowed to what the API plan can read, per the extractors. */
-export function datasetsFor(config: Config): PlanDatasets {
-  const enabled = config.datasets ?? [...DATASET_NAMES];
-  const allowed = (d: DatasetName): boolean => EXTRACTORS[d].plans.includes(config.enphase.plan);
-  return { planned: enabled.filter(allowed), notInPlan: enabled.filter((d) => !allowed(d)) };
-}
+export { datasetsFor, type PlanDatasets };
 
 export type SystemsSource =
   | { kind: 'registry'; count: number; sampled: number }
@@ -70,46 +55,6 @@ export interface PlanReport {
   systems: SystemsSource;
   datasets: PlanDatasets;
   plan: BudgetPlan;
-}
-
-/** The inputs of planBudget from the configuration and the systems at hand. */
-export function budgetInput(
-  config: Config,
-  systems: BudgetInput['systems'],
-  datasets: DatasetName[],
-  now: number,
-): BudgetInput {
-  const input: BudgetInput = {
-    limits: {
-      perMinute: config.enphase.ratePerMinute,
-      perMonth: config.enphase.quotaPerMonth,
-      reserve: config.enphase.quotaReserve,
-    },
-    systems,
-    datasets,
-    settleWindowMs: config.settleWindowMs,
-    now,
-  };
-  if (config.syncIntervalMs !== undefined) input.syncIntervalMs = config.syncIntervalMs;
-  return input;
-}
-
-/** The registry's size and a sample of at most `sampleSize` entries (the first HSCAN pages). */
-export async function registrySample(
-  redis: Redis,
-  keys: RedisKeys,
-  sampleSize = PLAN_SAMPLE_SIZE,
-): Promise<{ count: number; sample: SystemInfo[] }> {
-  const registry = new RegistryStore(redis, keys);
-  const count = await registry.count();
-  const sample: SystemInfo[] = [];
-  if (count > 0) {
-    for await (const page of registry.list()) {
-      sample.push(...page.slice(0, sampleSize - sample.length));
-      if (sample.length >= sampleSize) break;
-    }
-  }
-  return { count, sample };
 }
 
 /** Redis from REDIS_URL, or the reason it cannot be reached (within a couple of seconds). */
@@ -138,7 +83,8 @@ export async function buildPlanReport(
 ): Promise<PlanReport> {
   const datasets = datasetsFor(config);
   let registry: { count: number; sample: SystemInfo[] } | undefined;
-  if (options.redis) registry = await registrySample(options.redis, options.keys ?? createKeys());
+  if (options.redis)
+    registry = await registrySample(new RegistryStore(options.redis, options.keys ?? createKeys()));
   let systems: BudgetInput['systems'];
   let source: SystemsSource;
   if (options.systems !== undefined) {

@@ -13,7 +13,7 @@ import {
   type BackfillJobData,
   type SyncJobData,
 } from './queues.js';
-import { collectedDatasets } from './round.js';
+import { datasetsFor } from '../budget-input.js';
 import type { Runtime } from './runtime.js';
 
 export type SystemSelection = 'all' | readonly number[];
@@ -54,7 +54,7 @@ export function splitByPlan(
   config: Runtime['config'],
 ): { included: DatasetName[]; notInPlan: DatasetName[] } {
   const wanted = requested ?? config.datasets ?? [...DATASET_NAMES];
-  const allowed = new Set(collectedDatasets({ ...config, datasets: [...DATASET_NAMES] }));
+  const allowed = new Set(datasetsFor({ ...config, datasets: [...DATASET_NAMES] }).planned);
   return {
     included: wanted.filter((d) => allowed.has(d)),
     notInPlan: wanted.filter((d) => !allowed.has(d)),
