@@ -10,6 +10,7 @@ import type { EnphaseClient } from '../enphase/client.js';
 import { PlanRestrictedError } from '../enphase/errors/index.js';
 import type { PlanName } from '../enphase/plans.js';
 import { EXTRACTORS, type Extractor, type SystemInfo } from '../extractors/index.js';
+import { WINDOW_RULES } from '../extractors/windows.js';
 import type { LineWriter } from '../loaders/index.js';
 import type { Logger } from '../log.js';
 import type { PipelineMetrics } from '../metrics.js';
@@ -226,6 +227,7 @@ async function syncDataset(
   const { segments, floorAfter } = await segmentsOf(deps, system, dataset, request, nowSec());
   const totals = { windows: 0, points: 0 };
   const extractDeps = { client: deps.client, now: nowSec };
+  const snapshot = WINDOW_RULES[dataset].kind === 'snapshot';
 
   for (const segment of segments) {
     let loadedUntil: number | undefined;
@@ -235,7 +237,10 @@ async function syncDataset(
     const commit = async (): Promise<void> => {
       await deps.loader.flush();
       if (loadedUntil !== undefined && segment.advancesWatermark) {
-        const to = settledWatermark(loadedUntil, nowSec(), deps.settings.settleWindowMs);
+        // A snapshot has no interval Enphase could still revise: it is settled when observed.
+        const to = snapshot
+          ? loadedUntil
+          : settledWatermark(loadedUntil, nowSec(), deps.settings.settleWindowMs);
         await deps.watermarks.advance(system.id, dataset, to);
         if (floorAfter !== undefined)
           await deps.redis.hsetnx(deps.keys.floors(system.id), dataset, String(floorAfter));
