@@ -2,25 +2,11 @@
 // [--enqueue-only]`: loads history, processing its own jobs with a progress bar, and exits 0 only
 // when everything requested is loaded (datasets the plan does not include are listed, not failed).
 import type { Command } from 'commander';
-import { loadConfig } from '../config.js';
 import { DATASET_NAMES, isDatasetName, type DatasetName } from '../datasets.js';
-import { backfill, UnknownSystemsError, type SystemSelection } from '../jobs/backfill.js';
-import type { OneShotSummary } from '../jobs/one-shot.js';
+import { backfill, type SystemSelection } from '../jobs/backfill.js';
 import { createProgressReporter } from '../jobs/progress.js';
-import { createRuntime } from '../jobs/runtime.js';
-import { createLogger } from '../log.js';
-import { InterruptedError, UsageError } from './errors.js';
-
-export function parseSystems(text: string): SystemSelection {
-  if (text.trim() === 'all') return 'all';
-  const parts = text
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean);
-  if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p) || Number(p) <= 0))
-    throw new UsageError(`--system must be 'all' or comma-separated system ids, got '${text}'`);
-  return [...new Set(parts.map(Number))];
-}
+import { UsageError } from './errors.js';
+import { parseSystems, runOneShotCommand } from './one-shot.js';
 
 export function parseDate(name: string, text: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
@@ -45,34 +31,6 @@ export function parseDatasets(text: string): DatasetName[] {
       `--datasets: unknown dataset ${unknown.join(', ') || "''"} (known: ${DATASET_NAMES.join(', ')})`,
     );
   return [...new Set(names)] as DatasetName[];
-}
-
-/** A readable summary of a one-shot run. */
-export function formatSummary(what: string, summary: OneShotSummary & { notInPlan?: DatasetName[] }): string {
-  const lines = [
-    summary.enqueuedOnly
-      ? `${what}: ${summary.total} system job(s) enqueued; workers will process them`
-      : `${what}: ${summary.completed.length}/${summary.total} systems loaded, ${summary.failed.length} failed, ` +
-        `${summary.windows} windows, ${summary.points} points, ${summary.hits} API hits, ${(summary.durationMs / 1_000).toFixed(1)} s` +
-        (summary.interrupted ? ' (interrupted)' : ''),
-  ];
-  if (summary.notInPlan && summary.notInPlan.length > 0)
-    lines.push(`  skipped, not included in the API plan: ${summary.notInPlan.join(', ')}`);
-  for (const [dataset, s] of summary.skipped)
-    lines.push(`  skipped ${dataset} on ${s.systems} system(s): ${s.reason}`);
-  for (const f of summary.failed) lines.push(`  failed system ${f.systemId}: ${f.reason}`);
-  return `${lines.join('\n')}\n`;
-}
-
-/** SIGINT/SIGTERM → abort (graceful stop); the returned function removes the handlers. */
-export function abortOnSignal(controller: AbortController): () => void {
-  const on = (): void => controller.abort();
-  process.once('SIGINT', on);
-  process.once('SIGTERM', on);
-  return () => {
-    process.off('SIGINT', on);
-    process.off('SIGTERM', on);
-  };
 }
 
 interface BackfillOptions {
@@ -112,37 +70,26 @@ export function registerBackfillCommand(program: Command): void {
         throw new UsageError(`--to (${opts.to}) is before --from (${opts.from})`);
       const today = new Date().toISOString().slice(0, 10);
       if (opts.from > today) throw new UsageError(`--from (${opts.from}) is in the future`);
-      const config = loadConfig();
-      const logger = createLogger({ level: config.logLevel });
-      const runtime = createRuntime(config, { logger, onQuotaExhausted: 'throw' });
-      const controller = new AbortController();
-      const removeHandlers = abortOnSignal(controller);
-      try {
-        const summary = await backfill(
-          runtime,
-          {
-            systems: opts.system,
-            fromDate: opts.from,
-            ...(opts.to ? { toDate: opts.to } : {}),
-            ...(opts.datasets ? { datasets: opts.datasets } : {}),
-            force: opts.force === true,
-          },
-          {
-            enqueueOnly: opts.enqueueOnly === true,
-            concurrency: opts.concurrency,
-            progress: createProgressReporter('backfill'),
-            signal: controller.signal,
-          },
-        );
-        process.stdout.write(formatSummary('backfill', summary));
-        if (summary.interrupted) throw new InterruptedError('backfill interrupted; run it again to resume');
-        if (summary.failed.length > 0) process.exitCode = 1;
-      } catch (error) {
-        if (error instanceof UnknownSystemsError) throw new UsageError(error.message);
-        throw error;
-      } finally {
-        removeHandlers();
-        await runtime.close({ deadlineMs: 30_000 });
-      }
+      await runOneShotCommand(
+        'backfill',
+        (runtime, signal) =>
+          backfill(
+            runtime,
+            {
+              systems: opts.system,
+              fromDate: opts.from,
+              ...(opts.to ? { toDate: opts.to } : {}),
+              ...(opts.datasets ? { datasets: opts.datasets } : {}),
+              force: opts.force === true,
+            },
+            {
+              enqueueOnly: opts.enqueueOnly === true,
+              concurrency: opts.concurrency,
+              progress: createProgressReporter('backfill'),
+              signal,
+            },
+          ),
+        'backfill interrupted; run it again to resume',
+      );
     });
 }

@@ -16,7 +16,7 @@ import { createRuntime } from '../jobs/runtime.js';
 import { createLogger } from '../log.js';
 import { startService, untilSignal } from '../service.js';
 import { startSimulator } from '../simulator/index.js';
-import { formatSummary } from './backfill.js';
+import { formatSummary } from './one-shot.js';
 import { UsageError } from './errors.js';
 import { tryRedis } from './plan.js';
 

@@ -2,7 +2,8 @@
 // connection is opened; the option parsers and the summary are pure.
 import { jest } from '@jest/globals';
 import { main } from '../../src/cli.js';
-import { formatSummary, parseDate, parseDatasets, parseSystems } from '../../src/commands/backfill.js';
+import { parseDate, parseDatasets } from '../../src/commands/backfill.js';
+import { formatSummary, parseSystems } from '../../src/commands/one-shot.js';
 import { UsageError } from '../../src/commands/errors.js';
 
 async function exitCodeOf(args: string[]): Promise<{ code: number | undefined; stderr: string }> {

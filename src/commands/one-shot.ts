@@ -1,0 +1,77 @@
+// What the one-shot commands (`backfill`, `sync`) share: the --system option, the run around the
+// work (config → runtime, SIGINT/SIGTERM → a graceful abort, the summary, exit codes: 1 when a
+// system failed, InterruptedError when stopped, UsageError for an unknown system id) and the
+// summary's text.
+import { loadConfig } from '../config.js';
+import type { DatasetName } from '../datasets.js';
+import { UnknownSystemsError, type SystemSelection } from '../jobs/backfill.js';
+import type { OneShotSummary } from '../jobs/one-shot.js';
+import { createRuntime, type Runtime } from '../jobs/runtime.js';
+import { createLogger } from '../log.js';
+import { InterruptedError, UsageError } from './errors.js';
+
+export function parseSystems(text: string): SystemSelection {
+  if (text.trim() === 'all') return 'all';
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p) || Number(p) <= 0))
+    throw new UsageError(`--system must be 'all' or comma-separated system ids, got '${text}'`);
+  return [...new Set(parts.map(Number))];
+}
+
+type CommandSummary = OneShotSummary & { notInPlan?: DatasetName[] };
+
+/** A readable summary of a one-shot run. */
+export function formatSummary(what: string, summary: CommandSummary): string {
+  const lines = [
+    summary.enqueuedOnly
+      ? `${what}: ${summary.total} system job(s) enqueued; workers will process them`
+      : `${what}: ${summary.completed.length}/${summary.total} systems loaded, ${summary.failed.length} failed, ` +
+        `${summary.windows} windows, ${summary.points} points, ${summary.hits} API hits, ${(summary.durationMs / 1_000).toFixed(1)} s` +
+        (summary.interrupted ? ' (interrupted)' : ''),
+  ];
+  if (summary.notInPlan && summary.notInPlan.length > 0)
+    lines.push(`  skipped, not included in the API plan: ${summary.notInPlan.join(', ')}`);
+  for (const [dataset, s] of summary.skipped)
+    lines.push(`  skipped ${dataset} on ${s.systems} system(s): ${s.reason}`);
+  for (const f of summary.failed) lines.push(`  failed system ${f.systemId}: ${f.reason}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** SIGINT/SIGTERM → abort (graceful stop); the returned function removes the handlers. */
+function abortOnSignal(controller: AbortController): () => void {
+  const on = (): void => controller.abort();
+  process.once('SIGINT', on);
+  process.once('SIGTERM', on);
+  return () => {
+    process.off('SIGINT', on);
+    process.off('SIGTERM', on);
+  };
+}
+
+/** Runs one one-shot command's work and turns its summary into output and an exit code. */
+export async function runOneShotCommand(
+  what: 'backfill' | 'sync',
+  work: (runtime: Runtime, signal: AbortSignal) => Promise<CommandSummary>,
+  interruptedMessage: string,
+): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel });
+  const runtime = createRuntime(config, { logger, onQuotaExhausted: 'throw' });
+  const controller = new AbortController();
+  const removeHandlers = abortOnSignal(controller);
+  try {
+    const summary = await work(runtime, controller.signal);
+    process.stdout.write(formatSummary(what, summary));
+    if (summary.interrupted) throw new InterruptedError(interruptedMessage);
+    if (summary.failed.length > 0) process.exitCode = 1;
+  } catch (error) {
+    if (error instanceof UnknownSystemsError) throw new UsageError(error.message);
+    throw error;
+  } finally {
+    removeHandlers();
+    await runtime.close({ deadlineMs: 30_000 });
+  }
+}
