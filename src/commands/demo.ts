@@ -18,6 +18,7 @@ import { startService, untilSignal } from '../service.js';
 import { startSimulator } from '../simulator/index.js';
 import { formatSummary } from './one-shot.js';
 import { UsageError } from './errors.js';
+import { influxdConfig } from './influxd-config.js';
 import { tryRedis } from './plan.js';
 
 /** A service the demo started itself, and how to stop it. */
@@ -112,23 +113,7 @@ export async function influxAnswers(url: string): Promise<boolean> {
 async function startLocalInflux(binary: string): Promise<LocalService> {
   const folder = await mkdtemp(join(tmpdir(), 'enphase-demo-influxd-'));
   const [httpPort, rpcPort] = [await freePort(), await freePort()];
-  // InfluxDB 1.x, confined to the folder and the loopback interface, without phoning home.
-  const config = [
-    'reporting-disabled = true',
-    `bind-address = "127.0.0.1:${rpcPort}"`,
-    '[meta]',
-    `  dir = "${join(folder, 'meta')}"`,
-    '[data]',
-    `  dir = "${join(folder, 'data')}"`,
-    `  wal-dir = "${join(folder, 'wal')}"`,
-    '[http]',
-    `  bind-address = "127.0.0.1:${httpPort}"`,
-    '  log-enabled = false',
-    '[monitor]',
-    '  store-enabled = false',
-    '',
-  ].join('\n');
-  await writeFile(join(folder, 'influxdb.conf'), config);
+  await writeFile(join(folder, 'influxdb.conf'), influxdConfig(folder, httpPort, rpcPort));
   const child = spawn(binary, ['-config', join(folder, 'influxdb.conf')], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${httpPort}`;
   await waitFor(() => influxAnswers(url), 'influxd', child);

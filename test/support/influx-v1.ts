@@ -2,6 +2,7 @@
 // influxd (1.6.7 from Debian). Every handle gets a database of its own.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { influxdConfig } from '../../src/commands/influxd-config.js';
 import { externalBackend, type Backend } from './backend.js';
 import { containerRuntimeAvailable, startServiceContainer } from './containers.js';
 import { serviceUrlFromEnv } from './env.js';
@@ -33,28 +34,6 @@ export interface InfluxV1Handle {
 interface QueryResponse {
   error?: string;
   results?: { statement_id?: number; error?: string; series?: InfluxSeries[] }[];
-}
-
-/** The influxd config for a server confined to `folder` and the loopback interface. */
-export function influxdConfig(folder: string, httpPort: number, rpcPort: number): string {
-  return [
-    'reporting-disabled = true',
-    `bind-address = "127.0.0.1:${rpcPort}"`,
-    '[meta]',
-    `  dir = "${join(folder, 'meta')}"`,
-    '[data]',
-    `  dir = "${join(folder, 'data')}"`,
-    `  wal-dir = "${join(folder, 'wal')}"`,
-    '  query-log-enabled = false',
-    '[http]',
-    `  bind-address = "127.0.0.1:${httpPort}"`,
-    '  log-enabled = false',
-    '[monitor]',
-    '  store-enabled = false',
-    '[continuous_queries]',
-    '  enabled = false',
-    '',
-  ].join('\n');
 }
 
 async function influxAnswersPing(baseUrl: string): Promise<boolean> {
