@@ -95,6 +95,17 @@ export async function runOneShot<D>(
     }
     return { done: summary.completed.length + summary.failed.length, windows, points, hits: summary.hits };
   };
+  // On abort, the waiting goes on until the workers have closed, so a job that was active when
+  // the stop came is counted as what it became (completed or failed), not as never started.
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 30_000;
+  const workersClosed = new AbortController();
+  const closeWorkers = (): void =>
+    void workers
+      .close(shutdownTimeoutMs)
+      .catch(() => undefined) // closed again, and any error surfaced, below
+      .finally(() => workersClosed.abort());
+  options.signal?.addEventListener('abort', closeWorkers, { once: true });
+  if (options.signal?.aborted) closeWorkers();
   options.progress?.start(jobs.length);
   const hitsTimer = setInterval(() => {
     void runtime.client.quota
@@ -133,11 +144,12 @@ export async function runOneShot<D>(
           options.progress?.update(figures());
         },
       },
-      options.signal,
+      workersClosed.signal,
     );
   } finally {
     clearInterval(hitsTimer);
-    await workers.close(options.shutdownTimeoutMs ?? 30_000);
+    options.signal?.removeEventListener('abort', closeWorkers);
+    await workers.close(shutdownTimeoutMs);
     await listener.close();
   }
   if (summary.completed.length + summary.failed.length < jobs.length) {

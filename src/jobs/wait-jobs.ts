@@ -64,6 +64,8 @@ export async function listenForJobs(queue: Queue, redis: Redis, prefix: string) 
             signal?.addEventListener('abort', () => resolve(), { once: true });
             if (signal?.aborted) resolve();
           });
+          // Stopped early: jobs that finished before the stop but whose event is still on its way.
+          await reconcile().catch(() => undefined);
         }
       } finally {
         clearInterval(timer);
