@@ -27,8 +27,6 @@ export const DEFAULT_SYSTEM_LOCK: SystemLockOptions = { ttlMs: 60_000, waitMs: 3
 
 export interface HeldLock {
   release(): Promise<void>;
-  /** False once the lock was lost (a renewal found another holder or none). */
-  held(): boolean;
 }
 
 export async function acquireSystemLock(
@@ -46,24 +44,16 @@ export async function acquireSystemLock(
       throw new SystemBusyError(`${key}: another job is syncing this system`);
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
   }
-  let held = true;
   const timer = setInterval(
     () => {
-      redis
-        .eval(RENEW, 1, key, token, String(options.ttlMs))
-        .then((renewed) => {
-          if (renewed !== 1) held = false;
-        })
-        .catch(() => undefined);
+      redis.eval(RENEW, 1, key, token, String(options.ttlMs)).catch(() => undefined);
     },
     Math.max(50, Math.floor(options.ttlMs / 3)),
   );
   timer.unref();
   return {
-    held: () => held,
     async release() {
       clearInterval(timer);
-      held = false;
       await redis.eval(RELEASE, 1, key, token);
     },
   };
