@@ -51,8 +51,13 @@ export async function settleResult(job: Job, result: SyncResult): Promise<SyncRe
   const summary = result.failed.map((f) => `${f.dataset}: ${f.message}`).join('; ');
   const retryable = result.failed.filter((f) => f.retryable).map((f) => f.dataset);
   if (retryable.length === 0) throw new UnrecoverableError(`system ${result.systemId}: ${summary}`);
-  // The next attempt fetches only what failed; the rest is loaded and committed.
-  await job.updateData({ ...(job.data as object), datasets: retryable });
+  // The next attempt fetches only what failed; the rest is loaded and committed. A sync retry
+  // fetches them whatever their cadence: this attempt already counts as their last sync.
+  await job.updateData({
+    ...(job.data as object),
+    datasets: retryable,
+    ...(job.queueName === QUEUE_SYNC ? { all: true } : {}),
+  });
   throw new Error(`system ${result.systemId}: ${summary}`);
 }
 

@@ -3,7 +3,8 @@
 // only its dataset (recorded for `status`, watermark untouched) while the others load, and the
 // worker's job outcome follows the errors' `retryable` flag.
 import { UnrecoverableError, type Job } from 'bullmq';
-import { settleResult } from '../../src/jobs/worker.js';
+import { QUEUE_SYNC, type SyncResult } from '../../src/jobs/queues.js';
+import { processorFor, settleResult } from '../../src/jobs/worker.js';
 import { resolveSystems, UnknownSystemsError } from '../../src/jobs/backfill.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { syncSystem } from '../../src/jobs/sync-system.js';
@@ -115,4 +116,33 @@ it('a failure during shutdown hands the job back instead of recording it against
   w.sim.setFaults({});
   expect(await runtime.lastErrors.getSystem(id)).toEqual({});
   expect(await runtime.watermarks.getSystem(id)).toEqual(before);
+}, 60_000);
+
+it('a retry of a sync job fetches its failed datasets even though their cadence is not due', async () => {
+  const [system] = await resolveSystems(runtime, w.sim.fleet.ids());
+  const id = system!.id;
+  const cadences = { rgm: 3_600_000 };
+  w.sim.setFaults({ malformedRate: 1, only: ['/api/v4/systems/{system_id}/rgm_stats'] });
+  const failed = await syncSystem(runtime.syncDeps(), system!, { kind: 'sync', cadences, datasets: ['rgm'] });
+  w.sim.setFaults({});
+  expect(failed.failed.map((f) => f.dataset)).toEqual(['rgm']);
+
+  // The worker narrows the job to what failed (here as if the failure were retryable) …
+  const job = {
+    id: 'retry-test',
+    queueName: QUEUE_SYNC,
+    data: { systemId: id, cadences } as unknown,
+    updateData: async (data: unknown) => {
+      job.data = data;
+    },
+    updateProgress: async () => undefined,
+  };
+  await expect(
+    settleResult(job as unknown as Job, { ...failed, failed: [{ ...failed.failed[0]!, retryable: true }] }),
+  ).rejects.toThrow(/rgm/);
+  // … and the next attempt loads rgm now, though its last sync attempt was a moment ago.
+  w.sim.requestLog.clear();
+  const retried = (await processorFor(runtime, QUEUE_SYNC)(job as unknown as Job)) as SyncResult;
+  expect(retried.loaded).toEqual(['rgm']);
+  expect(w.sim.requestLog.count({ route: '/api/v4/systems/{system_id}/rgm_stats' })).toBeGreaterThan(0);
 }, 60_000);
