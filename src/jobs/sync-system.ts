@@ -175,7 +175,9 @@ export async function syncSystem(
           result.failed.push({ dataset, message, retryable: isRetryable(error) });
           log.error({ dataset, err: error }, 'dataset sync failed');
         } finally {
-          if (request.kind === 'sync') await deps.redis.hset(lastSyncKey, dataset, String(deps.now()));
+          // A job handed back at shutdown runs again elsewhere: its datasets must still be due there.
+          if (request.kind === 'sync' && !deps.signal?.aborted)
+            await deps.redis.hset(lastSyncKey, dataset, String(deps.now()));
         }
       }),
     ),

@@ -146,3 +146,21 @@ it('a retry of a sync job fetches its failed datasets even though their cadence 
   expect(retried.loaded).toEqual(['rgm']);
   expect(w.sim.requestLog.count({ route: '/api/v4/systems/{system_id}/rgm_stats' })).toBeGreaterThan(0);
 }, 60_000);
+
+it('a dataset handed back at shutdown is not recorded as synced, so the job’s next run is not skipped', async () => {
+  const [system] = await resolveSystems(runtime, w.sim.fleet.ids());
+  const id = system!.id;
+  const shutdown = new AbortController();
+  shutdown.abort();
+  w.sim.setFaults({ malformedRate: 1, only: ['/api/v4/systems/{system_id}/telemetry/consumption_meter'] });
+  await runtime.redis.hdel(runtime.keys.lastSync(id), 'consumption');
+  await expect(
+    syncSystem({ ...runtime.syncDeps(), signal: shutdown.signal }, system!, {
+      kind: 'sync',
+      cadences: { consumption: 3_600_000 },
+      datasets: ['consumption'],
+    }),
+  ).rejects.toThrow();
+  w.sim.setFaults({});
+  expect(await runtime.redis.hget(runtime.keys.lastSync(id), 'consumption')).toBeNull();
+}, 60_000);
