@@ -7,7 +7,7 @@ import { EXTRACTORS, type SystemInfo } from './extractors/index.js';
 import type { RegistryStore } from './state/registry.js';
 
 /** Registry entries the plan costs one by one; beyond that the sample stands for the fleet. */
-export const PLAN_SAMPLE_SIZE = 2_000;
+const PLAN_SAMPLE_SIZE = 2_000;
 
 export interface PlanDatasets {
   /** Enabled and allowed by the plan: what the budget covers and the service collects. */

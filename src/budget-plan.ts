@@ -78,7 +78,7 @@ export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
 /** The longest month: a plan that fits 31 days fits every month. */
-export const MONTH_DAYS = 31;
+const MONTH_DAYS = 31;
 
 /**
  * The cadences a dataset can get. Each one up to a day divides the day, so rounds line up on
@@ -170,13 +170,13 @@ const SLOWDOWN_TIER: Readonly<Record<DatasetName, number>> = {
 
 const SYSTEMS_PER_LIST_PAGE = 100;
 /** Discovery fetches a system's device list again after this long (src/jobs/discover.ts). */
-export const DEVICE_REFRESH_MS = 7 * DAY_MS;
+const DEVICE_REFRESH_MS = 7 * DAY_MS;
 
 /**
  * Discovery as ORCH-JOBS runs it: once a day, the systems list in pages of 100, plus each
  * system's device list once a week (spread over the days: a seventh of the fleet a day).
  */
-export function defaultDiscovery(systemCount: number): DiscoveryCost {
+function defaultDiscovery(systemCount: number): DiscoveryCost {
   return {
     everyMs: DAY_MS,
     hitsPerRun: Math.ceil(systemCount / SYSTEMS_PER_LIST_PAGE) + (systemCount * DAY_MS) / DEVICE_REFRESH_MS,
@@ -189,7 +189,7 @@ export function defaultDiscovery(systemCount: number): DiscoveryCost {
  * series the last two local days (more when a round comes less than daily); snapshots nothing
  * but `now`.
  */
-export function roundRange(
+function roundRange(
   dataset: DatasetName,
   everyMs: number,
   settleWindowMs: number,

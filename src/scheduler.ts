@@ -9,8 +9,8 @@ import type { Runtime } from './jobs/runtime.js';
 
 export const SCHEDULER_DISCOVER = 'discover-daily';
 export const SCHEDULER_ROUND = 'sync-round';
-export const DISCOVERY_EVERY_MS = 86_400_000;
-export const REPLAN_EVERY_MS = 3_600_000;
+const DISCOVERY_EVERY_MS = 86_400_000;
+const REPLAN_EVERY_MS = 3_600_000;
 
 export interface SchedulerOptions {
   /** Override the round's period (tests); otherwise SYNC_INTERVAL, else the plan's tick. */

@@ -8,7 +8,7 @@ import { startWorkers, type PipelineWorkers, type WorkerOptions } from './jobs/w
 import { PipelineMetrics, startMetricsServer, type MetricsServer } from './metrics.js';
 import { startScheduler, type RunningScheduler, type SchedulerOptions } from './scheduler.js';
 
-export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
 
 export interface ServiceOptions extends Omit<RuntimeOptions, 'onQuotaExhausted'> {
   worker?: Partial<WorkerOptions> | false;

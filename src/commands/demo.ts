@@ -101,7 +101,7 @@ async function startLocalRedis(binary: string): Promise<LocalService> {
   };
 }
 
-export async function influxAnswers(url: string): Promise<boolean> {
+async function influxAnswers(url: string): Promise<boolean> {
   try {
     const response = await fetch(new URL('/ping', url), { signal: AbortSignal.timeout(2_000) });
     return response.status === 204 || response.ok;
@@ -133,7 +133,7 @@ export const HOW_TO_GET_REDIS = [
   '  REDIS_URL=redis://host:6379 enphase-etl demo    (a Redis you already have)',
 ].join('\n');
 
-export const HOW_TO_GET_INFLUX = [
+const HOW_TO_GET_INFLUX = [
   'InfluxDB is needed (INFLUX_URL) and none answers. Any of:',
   '  docker compose up -d influxdb                   (the repository’s docker-compose.yml)',
   '  apt-get install -y influxdb                     (InfluxDB 1.x; the demo then starts influxd itself)',
@@ -141,7 +141,7 @@ export const HOW_TO_GET_INFLUX = [
 ].join('\n');
 
 /** Where to look once data is in: queries for the configured InfluxDB and the other commands. */
-export function whereToLook(
+function whereToLook(
   config: Config,
   env: { redisUrl: string; apiUrl: string; metricsPort?: number },
 ): string[] {

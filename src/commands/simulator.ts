@@ -42,7 +42,7 @@ export function registerSimulatorCommand(program: Command): void {
     });
 }
 
-export async function runSimulatorCommand(opts: SimulatorCommandOptions): Promise<void> {
+async function runSimulatorCommand(opts: SimulatorCommandOptions): Promise<void> {
   const sim = await startSimulator({
     port: opts.port,
     systems: opts.systems,

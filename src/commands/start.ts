@@ -8,7 +8,7 @@ import { startService, untilSignal } from '../service.js';
 import { startSimulator, type RunningSimulator } from '../simulator/index.js';
 
 /** The config pointed at a built-in simulator started now (when `usesSimulator(config)`). */
-export async function withBuiltinSimulator(
+async function withBuiltinSimulator(
   config: Config,
   logger: Logger,
 ): Promise<{ config: Config; simulator?: RunningSimulator }> {

@@ -21,7 +21,7 @@ import { UsageError } from './errors.js';
 import { datasetsFor, humanDuration, table, tryRedis } from './plan.js';
 
 /** Failed jobs shown per queue (newest first); BullMQ keeps them for 14 days. */
-export const FAILED_JOBS_SHOWN = 50;
+const FAILED_JOBS_SHOWN = 50;
 
 export interface DatasetStatus {
   dataset: string;
@@ -94,7 +94,7 @@ function localFormat(timeZone: string): Intl.DateTimeFormat | null {
 }
 
 /** The watermark as the system's owner reads it: `2026-11-27 15:00 GMT+11` in its own zone. */
-export function localTime(epochSeconds: number, timeZone: string): string {
+function localTime(epochSeconds: number, timeZone: string): string {
   const format = localFormat(timeZone);
   if (format === null) return new Date(epochSeconds * 1000).toISOString();
   const part: Record<string, string> = {};
@@ -106,7 +106,7 @@ export function localTime(epochSeconds: number, timeZone: string): string {
  * One system's rows (pure): the datasets that apply to it and are enabled on the plan, and any
  * other dataset that has state (a watermark, an error, a mark) — nothing known is hidden.
  */
-export function systemStatus(
+function systemStatus(
   entry: RegistryEntry,
   state: SystemState | undefined,
   lastSync: Record<string, number>,
@@ -153,7 +153,7 @@ function attentionScore(s: SystemStatus): [number, number, number] {
 }
 
 /** Systems needing attention first (see attentionScore), then by id. */
-export function byAttention(systems: SystemStatus[]): SystemStatus[] {
+function byAttention(systems: SystemStatus[]): SystemStatus[] {
   const scored = systems.map((system) => ({ system, score: attentionScore(system) }));
   scored.sort((a, b) => {
     for (let i = 0; i < 3; i++) {

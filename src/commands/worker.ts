@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { UsageError } from './errors.js';
 import { runStart } from './start.js';
 
-export function parseConcurrency(text: string): number {
+function parseConcurrency(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 256)
     throw new UsageError(`--concurrency must be a whole number from 1 to 256, got '${text}'`);
   return Number(text);

@@ -73,7 +73,7 @@ export interface BackfillSummary extends OneShotSummary {
   notInPlan: DatasetName[];
 }
 
-export function newRunId(): string {
+function newRunId(): string {
   return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 }
 

@@ -10,7 +10,7 @@ import type { SystemDetailBody, SystemDevicesBody } from '../extractors/system-i
 import type { Logger } from '../log.js';
 import type { RegistryEntry, RegistryStore } from '../state/registry.js';
 
-export const DEFAULT_DEVICE_REFRESH_MS = 7 * 86_400_000;
+const DEFAULT_DEVICE_REFRESH_MS = 7 * 86_400_000;
 
 export interface DiscoverDeps {
   client: EnphaseClient;
@@ -31,7 +31,7 @@ export interface DiscoveryResult {
 }
 
 /** The registry entry for a system from the API's answers (pure). */
-export function registryEntryOf(
+function registryEntryOf(
   item: SystemListItem | SystemDetailBody,
   devices: SystemDevicesBody | SystemInfo['devices'],
   nowMs: number,

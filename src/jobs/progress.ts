@@ -15,14 +15,9 @@ export interface ProgressReporter {
   stop(): void;
 }
 
-export const PLAIN_PROGRESS_EVERY_MS = 5_000;
+const PLAIN_PROGRESS_EVERY_MS = 5_000;
 
-export function formatProgressLine(
-  label: string,
-  total: number,
-  f: ProgressFigures,
-  elapsedMs: number,
-): string {
+function formatProgressLine(label: string, total: number, f: ProgressFigures, elapsedMs: number): string {
   const rate = f.done > 0 ? elapsedMs / f.done : undefined;
   const eta = rate === undefined ? '?' : `${Math.round(((total - f.done) * rate) / 1_000)}s`;
   return `${label}: ${f.done}/${total} systems, ${f.windows} windows, ${f.points} points, ${f.hits} hits, ETA ${eta}`;

@@ -63,7 +63,7 @@ export interface Queues {
 }
 
 /** Finished jobs are kept a while for `status` (failed ones longer: the dead-letter view). */
-export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 5_000 },
   removeOnComplete: { age: 86_400, count: 10_000 },
@@ -86,7 +86,7 @@ export function openQueues(connection: ConnectionOptions, keys: RedisKeys): Queu
 }
 
 /** The deterministic id of a system's sync job in one round. */
-export function syncJobId(systemId: number, round: string): string {
+function syncJobId(systemId: number, round: string): string {
   return `sync-${systemId}-${round}`;
 }
 

@@ -76,7 +76,7 @@ export interface SyncProgress {
 }
 
 /** A round's cadence check tolerates this share of the cadence, so timer jitter never skips a round. */
-export const DUE_TOLERANCE = 0.1;
+const DUE_TOLERANCE = 0.1;
 
 export function isDue(lastSyncMs: number | undefined, everyMs: number | undefined, nowMs: number): boolean {
   if (lastSyncMs === undefined || everyMs === undefined) return true;

@@ -11,7 +11,7 @@ export interface WaitHandlers {
   onDone(jobId: string, outcome: JobOutcome): void;
 }
 
-export const RECONCILE_EVERY_MS = 5_000;
+const RECONCILE_EVERY_MS = 5_000;
 
 /** Starts listening before the jobs are added (call `ready()` first), then `wait(ids)`. */
 export async function listenForJobs(queue: Queue, redis: Redis, prefix: string) {

@@ -34,7 +34,7 @@ export interface WorkerOptions {
   maxStalledCount?: number;
 }
 
-export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
+const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
   queues: [QUEUE_DISCOVER, QUEUE_SYNC, QUEUE_BACKFILL],
   concurrency: 4,
 };

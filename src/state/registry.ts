@@ -16,10 +16,10 @@ export type RegistryEntry = SystemInfo & {
 };
 
 /** Entries per HSCAN page: a page of 10,000 systems' JSON stays a few megabytes at most. */
-export const REGISTRY_PAGE_SIZE = 500;
+const REGISTRY_PAGE_SIZE = 500;
 
 /** A stored JSON value, or undefined for anything without the minimum shape (skipped, not fatal). */
-export function parseRegistryEntry(text: string): RegistryEntry | undefined {
+function parseRegistryEntry(text: string): RegistryEntry | undefined {
   try {
     const value = JSON.parse(text) as Partial<RegistryEntry>;
     if (typeof value.id !== 'number' || typeof value.timeZone !== 'string') return undefined;
