@@ -138,7 +138,7 @@ export function loadSpec(): Spec {
  * not list those fields: the fields are added (strings, YYYY-MM-DD) so that strict validation
  * does not flag what the spec itself promises.
  */
-export const PROMISED_DATE_FIELDS = /start_date field will appear in response/i;
+const PROMISED_DATE_FIELDS = /start_date field will appear in response/i;
 
 /** Templates of the operations PROMISED_DATE_FIELDS patched (for the unit test). */
 export const promisedDateFieldOperations: string[] = [];
@@ -385,7 +385,7 @@ function validatorFor(
 }
 
 /** "/intervals/3/powr: must be number" — one line per ajv error. */
-export function formatErrors(errors: ErrorObject[] | null | undefined): string[] {
+function formatErrors(errors: ErrorObject[] | null | undefined): string[] {
   const lines = (errors ?? []).map((e) => {
     const where = e.instancePath === '' ? '/' : e.instancePath;
     const p = e.params as Record<string, unknown>;
