@@ -4,8 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { operations } from '../../enphase/api-types.js';
 import type { SimContext } from '../context.js';
 import type { BatteryType } from '../model/profile.js';
-import { telemetryWindow } from '../windows.js';
-import { intervalEnds, windowFields, windowOr422 } from './shared.js';
+import { intervalEnds, telemetryWindowOr422, windowFields } from './shared.js';
 import { FIVE_MIN_RULES, QUARTER_RULES } from './telemetry.js';
 
 type MicroBody = operations['getMicroTelemetry']['responses'][200]['content']['application/json'];
@@ -23,11 +22,7 @@ export function registerDeviceTelemetryRoutes(app: FastifyInstance, ctx: SimCont
       return reply
         .code(404)
         .send({ message: 'Not Found', details: `Micro not found for {:id=>"${serial}"}`, code: 404 });
-    const window = windowOr422(
-      ctx,
-      reply,
-      telemetryWindow(request.query, system, ctx.nowSec(), FIVE_MIN_RULES),
-    );
+    const window = telemetryWindowOr422(ctx, request, reply, system, FIVE_MIN_RULES);
     if (!window) return reply;
     const model = ctx.fleet.model(system.id);
     const now = ctx.nowSec();
@@ -64,11 +59,7 @@ export function registerDeviceTelemetryRoutes(app: FastifyInstance, ctx: SimCont
           code: 404,
         });
       }
-      const window = windowOr422(
-        ctx,
-        reply,
-        telemetryWindow(request.query, system, ctx.nowSec(), QUARTER_RULES),
-      );
+      const window = telemetryWindowOr422(ctx, request, reply, system, QUARTER_RULES);
       if (!window) return reply;
       const model = ctx.fleet.model(system.id);
       const now = ctx.nowSec();

@@ -1,9 +1,15 @@
 // Pieces several route modules share: the `meta` block, and reading a window or answering 422.
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SimContext } from '../context.js';
 import type { SystemProfile } from '../model/profile.js';
 import { lastReportAt } from '../model/reporting.js';
-import { isWindowError, type TelemetryWindow, type WindowError } from '../windows.js';
+import {
+  isWindowError,
+  telemetryWindow,
+  type TelemetryRules,
+  type TelemetryWindow,
+  type WindowError,
+} from '../windows.js';
 
 export interface Meta {
   status: string;
@@ -29,6 +35,17 @@ export function windowOr422<T>(ctx: SimContext, reply: FastifyReply, window: T |
     return undefined;
   }
   return window;
+}
+
+/** The telemetry window a request asks for under `rules`, or undefined after answering 422. */
+export function telemetryWindowOr422(
+  ctx: SimContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  system: SystemProfile,
+  rules: TelemetryRules,
+): TelemetryWindow | undefined {
+  return windowOr422(ctx, reply, telemetryWindow(request.query, system, ctx.nowSec(), rules));
 }
 
 /** `start_at` or `start_date` (when the client passed start_date), as the spec describes. */

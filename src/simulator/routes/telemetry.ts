@@ -5,8 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import type { operations } from '../../enphase/api-types.js';
 import type { SimContext } from '../context.js';
 import type { SystemProfile } from '../model/profile.js';
-import { telemetryWindow, type TelemetryRules } from '../windows.js';
-import { intervalEnds, systemMeta, windowFields, windowOr422 } from './shared.js';
+import type { TelemetryRules } from '../windows.js';
+import { intervalEnds, systemMeta, telemetryWindowOr422, windowFields } from './shared.js';
 
 type Body<Op extends keyof operations> = operations[Op] extends {
   responses: { 200: { content: { 'application/json': infer B } } };
@@ -33,11 +33,7 @@ export function registerTelemetryRoutes(app: FastifyInstance, ctx: SimContext): 
   app.get('/api/v4/systems/:system_id/telemetry/production_micro', async (request, reply) => {
     const system = ctx.systemOr404(request, reply);
     if (!system) return reply;
-    const window = windowOr422(
-      ctx,
-      reply,
-      telemetryWindow(request.query, system, ctx.nowSec(), FIVE_MIN_RULES),
-    );
+    const window = telemetryWindowOr422(ctx, request, reply, system, FIVE_MIN_RULES);
     if (!window) return reply;
     const model = ctx.fleet.model(system.id);
     const now = ctx.nowSec();
@@ -62,11 +58,7 @@ export function registerTelemetryRoutes(app: FastifyInstance, ctx: SimContext): 
   app.get('/api/v4/systems/:system_id/telemetry/production_meter', async (request, reply) => {
     const system = ctx.systemOr404(request, reply);
     if (!system) return reply;
-    const window = windowOr422(
-      ctx,
-      reply,
-      telemetryWindow(request.query, system, ctx.nowSec(), QUARTER_RULES),
-    );
+    const window = telemetryWindowOr422(ctx, request, reply, system, QUARTER_RULES);
     if (!window) return reply;
     const model = ctx.fleet.model(system.id);
     const now = ctx.nowSec();
@@ -89,11 +81,7 @@ export function registerTelemetryRoutes(app: FastifyInstance, ctx: SimContext): 
   app.get('/api/v4/systems/:system_id/telemetry/consumption_meter', async (request, reply) => {
     const system = ctx.systemOr404(request, reply);
     if (!system) return reply;
-    const window = windowOr422(
-      ctx,
-      reply,
-      telemetryWindow(request.query, system, ctx.nowSec(), QUARTER_RULES),
-    );
+    const window = telemetryWindowOr422(ctx, request, reply, system, QUARTER_RULES);
     if (!window) return reply;
     const model = ctx.fleet.model(system.id);
     const now = ctx.nowSec();
@@ -117,11 +105,7 @@ export function registerTelemetryRoutes(app: FastifyInstance, ctx: SimContext): 
   app.get('/api/v4/systems/:system_id/telemetry/battery', async (request, reply) => {
     const system = ctx.systemOr404(request, reply);
     if (!system) return reply;
-    const window = windowOr422(
-      ctx,
-      reply,
-      telemetryWindow(request.query, system, ctx.nowSec(), QUARTER_RULES),
-    );
+    const window = telemetryWindowOr422(ctx, request, reply, system, QUARTER_RULES);
     if (!window) return reply;
     const model = ctx.fleet.model(system.id);
     const now = ctx.nowSec();
@@ -154,11 +138,7 @@ export function registerTelemetryRoutes(app: FastifyInstance, ctx: SimContext): 
     app.get(`/api/v4/systems/:system_id/energy_${direction}_telemetry`, async (request, reply) => {
       const system = ctx.systemOr404(request, reply);
       if (!system) return reply;
-      const window = windowOr422(
-        ctx,
-        reply,
-        telemetryWindow(request.query, system, ctx.nowSec(), GRID_RULES),
-      );
+      const window = telemetryWindowOr422(ctx, request, reply, system, GRID_RULES);
       if (!window) return reply;
       const model = ctx.fleet.model(system.id);
       const now = ctx.nowSec();
