@@ -25,10 +25,12 @@ const RATE = 100;
 const WINDOW_MS = 5_000;
 /**
  * The limiter's slack: a request takes its token in Redis and reaches the simulator a moment later;
- * on a busy 2-core machine that moment can exceed the default margin of a 5-second window (100 ms),
- * so the test gives 2 s (the real 60-second window gets 1 s; see docs/operations.md).
+ * on a busy 2-core machine (jest's other worker, three worker processes and the simulator sharing
+ * two cores) that moment can exceed the default margin of a 5-second window (100 ms): stalls over
+ * 2 s were seen once in CI, so the test gives 3 s (the real 60-second window gets 1 s; see
+ * docs/operations.md).
  */
-const MARGIN_MS = 2_000;
+const MARGIN_MS = 3_000;
 
 let w: E2eWorld;
 let runtime: Runtime;
