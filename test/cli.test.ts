@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { tsxArgs } from './support/node-child.js';
 
 const runner = fileURLToPath(new URL('./fixtures/run-cli.ts', import.meta.url));
 
@@ -8,7 +9,7 @@ function cli(args: string[], env: Record<string, string> = {}) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', runner, ...args],
+      tsxArgs(runner, ...args),
       { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, timeout: 30_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
@@ -55,13 +56,9 @@ describe('enphase-etl command line', () => {
 
 describe('enphase-etl simulator', () => {
   it('serves the API with the credentials it prints, and stops with exit 0 on SIGTERM', async () => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', runner, 'simulator', '--port', '0', '--systems', '250'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, tsxArgs(runner, 'simulator', '--port', '0', '--systems', '250'), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += String(chunk)));
     const deadline = Date.now() + 30_000;

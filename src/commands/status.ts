@@ -190,7 +190,12 @@ async function readLastSyncs(
   return result;
 }
 
-async function readQuota(redis: Redis, keys: RedisKeys, config: Config): Promise<StatusReport['quota']> {
+async function readQuota(
+  redis: Redis,
+  keys: RedisKeys,
+  config: Config,
+  nowMs: number,
+): Promise<StatusReport['quota']> {
   const apiKey = config.enphase.apiKey;
   if (!apiKey) return { unknown: 'ENPHASE_API_KEY is not set: there is no quota ledger to read' };
   const id = apiKeyId(apiKey);
@@ -200,6 +205,7 @@ async function readQuota(redis: Redis, keys: RedisKeys, config: Config): Promise
     blockedKey: keys.quotaBlockedUntil(id),
     limit: config.enphase.quotaPerMonth,
     reserve: config.enphase.quotaReserve,
+    now: () => nowMs,
   });
   const usage = await ledger.usage();
   return { ...usage, blocked: usage.blockedUntil !== undefined };
@@ -286,7 +292,7 @@ export async function collectStatus(
     return {
       now: options.now,
       plan: config.enphase.plan,
-      quota: await readQuota(redis, keys, config),
+      quota: await readQuota(redis, keys, config, options.now),
       restrictedEndpoints: await readRestrictions(redis, keys, config, options.now),
       queues: counts,
       failedJobs,

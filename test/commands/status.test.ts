@@ -90,7 +90,7 @@ describe('status on a real Redis', () => {
         now: () => NOW,
       });
       for (let i = 0; i < 7; i++) await ledger.record('/api/v4/systems/{system_id}/summary');
-      await ledger.blockUntil(Date.now() + 3_600_000);
+      await ledger.blockUntil(NOW + 3_600_000);
       await createPlanRestrictions({
         redis,
         key: k.planRestricted(id),

@@ -18,6 +18,7 @@ import {
   type E2eWorld,
   type PointMap,
 } from './support.js';
+import { tsxArgs } from '../support/node-child.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'worker.ts');
 const SYSTEMS = 50;
@@ -63,7 +64,7 @@ afterAll(async () => {
 function startWorker(name: string) {
   const logFile = join(folder, `${name}.log`);
   const fd = openSync(logFile, 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+  const child = spawn(process.execPath, tsxArgs(FIXTURE), {
     env: {
       PATH: process.env.PATH,
       E2E_ENV: JSON.stringify(w.env),

@@ -9,6 +9,7 @@ import { runAuthExchange, runAuthRefresh, runAuthUrl } from '../../src/commands/
 import { AuthError } from '../../src/enphase/errors/index.js';
 import { apiKeyId } from '../../src/state/keys.js';
 import { clientFor, configFor, startWorld, type World } from './support.js';
+import { tsxArgs } from '../support/node-child.js';
 
 // A child process under tsx starts in a few seconds, much slower on a busy machine.
 const CLI_TEST_TIMEOUT = 240_000;
@@ -20,7 +21,7 @@ function cli(args: string[], env: Record<string, string>) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', runner, ...args],
+      tsxArgs(runner, ...args),
       { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, timeout: 110_000 },
       (error, stdout, stderr) => {
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });

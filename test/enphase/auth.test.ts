@@ -1,13 +1,15 @@
 // The token manager against the simulator's OAuth server and a real Redis.
 import { AuthError } from '../../src/enphase/errors/index.js';
+import { monthOf } from '../../src/enphase/quota.js';
 import { apiKeyId } from '../../src/state/keys.js';
+import { clockFrom, ORDINARY_INSTANT } from '../support/clock.js';
 import { apiRequests, captureLog, clientFor, seedTokens, startWorld, type World } from './support.js';
 
 describe('token manager', () => {
   let world: World;
   beforeAll(async () => {
     // Access tokens live 60 s here, so "shortly before expiry" is reachable by moving the clock.
-    world = await startWorld({ accessTokenTtlSec: 60 });
+    world = await startWorld({ accessTokenTtlSec: 60, now: clockFrom(ORDINARY_INSTANT) });
   });
   afterAll(() => world?.stop());
   beforeEach(() => world.sim.requestLog.clear());
@@ -19,7 +21,7 @@ describe('token manager', () => {
 
   it('refreshes shortly before expiry (from expires_in), stores the new pair, and never sends the old token', async () => {
     let offset = 0;
-    const { client } = await clientFor(world, { deps: { now: () => Date.now() + offset } });
+    const { client } = await clientFor(world, { deps: { now: () => world.now() + offset } });
     const before = await stored();
     await systemCall(client);
     expect(oauthCalls()).toHaveLength(0);
@@ -49,7 +51,7 @@ describe('token manager', () => {
   });
 
   it('turns a refused refresh token into an AuthError that says to run `enphase-etl auth`, remembered across clients', async () => {
-    await world.redis.del(world.keys.quotaLedger(apiKeyId('sim-key'), new Date().toISOString().slice(0, 7)));
+    await world.redis.del(world.keys.quotaLedger(apiKeyId('sim-key'), monthOf(world.now())));
     const { client } = await clientFor(world, { seed: false });
     await seedTokens(world, 'sim-key', {
       access_token: 'expired',

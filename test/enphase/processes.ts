@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
+import { tsxArgs } from '../support/node-child.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/client-worker.ts', import.meta.url));
 
@@ -19,7 +20,7 @@ export async function runWorkers(
   startTimeoutMs = 150_000,
 ): Promise<WorkerResult[]> {
   const children = Array.from({ length: count }, () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+    const child = spawn(process.execPath, tsxArgs(FIXTURE), {
       env: { ...process.env, NODE_OPTIONS: '', ...env, GO_KEY: goKey },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,6 +1,7 @@
 // The monthly ledger and the API's 429s, against the simulator and a real Redis.
 import { QuotaExhaustedError } from '../../src/enphase/errors/index.js';
 import { monthOf, nextMonthStart } from '../../src/enphase/quota.js';
+import { clockFrom, ORDINARY_INSTANT } from '../support/clock.js';
 import { apiRequests, captureLog, clientFor, startWorld, type World } from './support.js';
 
 describe('quota and 429 handling', () => {
@@ -17,7 +18,10 @@ describe('quota and 429 handling', () => {
   ) => client.get('/api/v4/systems/{system_id}', { pathParams: { system_id: systemId } });
 
   it('counts every request sent, by endpoint and in total, exactly as the simulator counts them', async () => {
-    world = await startWorld({ faults: { errorRate: 0.3, only: ['/api/v4/systems/{system_id}'] } });
+    world = await startWorld({
+      now: clockFrom(ORDINARY_INSTANT),
+      faults: { errorRate: 0.3, only: ['/api/v4/systems/{system_id}'] },
+    });
     const { client } = await clientFor(world);
     const w = world;
     for (let i = 0; i < 8; i += 1) await systemCall(w, client).catch(() => undefined);
@@ -31,11 +35,11 @@ describe('quota and 429 handling', () => {
       api.filter((e) => e.route === '/api/v4/systems/{system_id}').length,
     );
     expect(usage.byEndpoint['/api/v4/systems']).toBe(3); // 5 systems, pages of 2
-    expect(usage.month).toBe(monthOf(Date.now()));
+    expect(usage.month).toBe(monthOf(world!.now()));
   });
 
   it('stops at quota minus reserve: throws QuotaExhaustedError in one-shot mode, without sending', async () => {
-    world = await startWorld();
+    world = await startWorld({ now: clockFrom(ORDINARY_INSTANT) });
     const { client } = await clientFor(world, {
       env: {
         ENPHASE_PLAN: 'custom',
@@ -49,13 +53,13 @@ describe('quota and 429 handling', () => {
     for (let i = 0; i < 7; i += 1) await systemCall(w, client);
     const error = await systemCall(w, client).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QuotaExhaustedError);
-    expect((error as QuotaExhaustedError).retryAt).toBe(nextMonthStart(Date.now()));
+    expect((error as QuotaExhaustedError).retryAt).toBe(nextMonthStart(world!.now()));
     expect(apiRequests(world.sim)).toHaveLength(7);
     expect((await client.quota.usage()).total).toBe(7);
   });
 
   it('waits for the next month in service mode instead of sending', async () => {
-    world = await startWorld();
+    world = await startWorld({ now: clockFrom(ORDINARY_INSTANT) });
     const waits: number[] = [];
     const controller = new AbortController();
     const { client } = await clientFor(world, {
@@ -79,13 +83,17 @@ describe('quota and 429 handling', () => {
     await systemCall(w, client);
     await expect(systemCall(w, client)).rejects.toThrow('stop');
     expect(waits).toHaveLength(1);
-    const untilNextMonth = nextMonthStart(Date.now()) - Date.now();
+    const untilNextMonth = nextMonthStart(world!.now()) - world!.now();
     expect(Math.abs(waits[0]! - untilNextMonth)).toBeLessThan(5_000);
     expect(apiRequests(world.sim)).toHaveLength(2);
   });
 
   it('on a 429 for the minute waits until period_end and goes on', async () => {
-    world = await startWorld({ rateWindowMs: 1_000, faults: { burst429: { every: 1_000, length: 2 } } });
+    world = await startWorld({
+      now: clockFrom(ORDINARY_INSTANT),
+      rateWindowMs: 1_000,
+      faults: { burst429: { every: 1_000, length: 2 } },
+    });
     const { client } = await clientFor(world);
     const started = Date.now();
     const system = await systemCall(world, client);
@@ -99,7 +107,10 @@ describe('quota and 429 handling', () => {
   });
 
   it('on a 429 for the month blocks the key until period_end, logs it once, sends nothing more', async () => {
-    world = await startWorld({ limits: { watt: { perMinute: 100, perMonth: 3 } } });
+    world = await startWorld({
+      now: clockFrom(ORDINARY_INSTANT),
+      limits: { watt: { perMinute: 100, perMonth: 3 } },
+    });
     const captured = captureLog('info');
     const { client } = await clientFor(world, {
       env: { ENPHASE_API_KEY: 'sim-key-watt', ENPHASE_PLAN: 'watt' }, // the client believes 1,000/month
@@ -110,7 +121,7 @@ describe('quota and 429 handling', () => {
     const first = await systemCall(w, client).catch((e: unknown) => e);
     expect(first).toBeInstanceOf(QuotaExhaustedError);
     const retryAt = (first as QuotaExhaustedError).retryAt;
-    expect(retryAt).toBe(nextMonthStart(Date.now())); // the simulator's period_end
+    expect(retryAt).toBe(nextMonthStart(world!.now())); // the simulator's period_end
     expect(apiRequests(world.sim).map((e) => e.status)).toEqual([200, 200, 200, 429]);
 
     // Every later call, from this client or another process's, is refused without a request.

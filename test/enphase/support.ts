@@ -14,6 +14,8 @@ export interface World {
   redis: Redis;
   keys: RedisKeys;
   sim: RunningSimulator;
+  /** The simulator's clock, which clients made by clientFor share (default: the machine's). */
+  now: () => number;
   stop(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export async function startWorld(simOptions: SimulatorOptions = {}): Promise<Wor
     redis,
     keys: createKeys(redisHandle.prefix),
     sim,
+    now: simOptions.now ?? Date.now,
     async stop() {
       await sim.close();
       redis.disconnect();
@@ -50,7 +53,7 @@ export async function seedTokens(
   world: World,
   apiKey: string,
   pair: { access_token: string; refresh_token: string; expires_in?: number },
-  nowMs = Date.now(),
+  nowMs = world.now(),
 ): Promise<void> {
   const key = world.keys.tokens(apiKeyId(apiKey));
   await world.redis.del(key);
@@ -98,11 +101,13 @@ export async function clientFor(
   options: { env?: Record<string, string>; deps?: Partial<EnphaseClientDeps>; seed?: boolean } = {},
 ): Promise<{ client: EnphaseClient; config: Config }> {
   const config = configFor(world.sim, options.env);
-  if (options.seed ?? true) await seedTokens(world, config.enphase.apiKey!, world.sim.issueTokenPair());
+  if (options.seed ?? true)
+    await seedTokens(world, config.enphase.apiKey!, world.sim.issueTokenPair(), world.now());
   const client = createEnphaseClient({
     config,
     redis: world.redis,
     keys: world.keys,
+    now: world.now,
     retryPolicy: { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 200, maxTotalMs: 5_000 },
     ...options.deps,
   });

@@ -9,6 +9,7 @@ import { createKeys } from '../../src/state/keys.js';
 import { WatermarkStore } from '../../src/state/watermarks.js';
 import { startInfluxV1, startRedis, type InfluxV1Handle, type RedisHandle } from '../support/services.js';
 import { energyOf } from './helpers.js';
+import { tsxArgs } from '../support/node-child.js';
 
 const FROM = 1_699_920_000;
 const DAY = 86_400;
@@ -39,7 +40,7 @@ describe('SIGKILL of a writing worker at random moments', () => {
   function startWorker(run: number) {
     const logFile = join(folder, `worker-${run}.log`);
     const fd = openSync(logFile, 'w');
-    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+    const child = spawn(process.execPath, tsxArgs(FIXTURE), {
       env: {
         PATH: process.env.PATH,
         WW_FROM: String(FROM),
