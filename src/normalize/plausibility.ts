@@ -144,12 +144,15 @@ export class PlausibilityCheck {
 
   /** The rejection of one point, or undefined when it is plausible. */
   reject(point: DataPoint): Rejection | undefined {
+    return this.rejectWith(point, this.checksOf(point.measurement));
+  }
+
+  private rejectWith(point: DataPoint, checks: readonly Check[]): Rejection | undefined {
     const { time, measurement } = point;
     if (time < this.limits.earliest)
       return { reason: 'time_before_operation', measurement, field: 'time', value: time, time };
     if (time > this.limits.latest)
       return { reason: 'time_in_future', measurement, field: 'time', value: time, time };
-    const checks = this.checksOf(measurement);
     const fields = point.fields;
     for (let i = 0; i < checks.length; i++) {
       const c = checks[i]!;
@@ -167,9 +170,16 @@ export class PlausibilityCheck {
     const rejected: Partial<Record<RejectReason, number>> = {};
     let rejectedCount = 0;
     let first: Rejection | undefined;
+    // A window's points come in series of one measurement: look its checks up once per run.
+    let measurement: string | undefined;
+    let checks: readonly Check[] = [];
     for (let i = 0; i < points.length; i++) {
       const point = points[i]!;
-      const rejection = this.reject(point);
+      if (point.measurement !== measurement) {
+        measurement = point.measurement;
+        checks = this.checksOf(measurement);
+      }
+      const rejection = this.rejectWith(point, checks);
       if (rejection === undefined) {
         kept?.push(point);
         continue;
