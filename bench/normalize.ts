@@ -1,4 +1,4 @@
-// Normalization + line-protocol throughput on one core (issue 4's benchmark).
+// Normalization + plausibility + line-protocol throughput on one core (issue 4's benchmark).
 // Run: node --import tsx bench/normalize.ts [--days 7] [--micros 20] [--seconds 5]
 //
 // A realistic mix: one system with `micros` microinverters, two Encharges and revenue-grade
@@ -9,6 +9,7 @@
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { NORMALIZERS, toLineProtocol, type NormalizeContext } from '../src/normalize/index.js';
+import { PlausibilityCheck, plausibilityLimits } from '../src/normalize/plausibility.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -73,7 +74,7 @@ function buildJobs(): Job[] {
           serial_number: `4820${String(m).padStart(8, '0')}`,
           intervals: intervals(day, 300, (end_at) => ({ end_at, powr: rand(300), enwh: rand(30) })),
         },
-        ctx: c,
+        ctx: { ...c, serial: `4820${String(m).padStart(8, '0')}` },
       });
     }
     jobs.push({
@@ -114,7 +115,7 @@ function buildJobs(): Job[] {
             soc: { percent: rand(100) },
           })),
         },
-        ctx: c,
+        ctx: { ...c, serial },
       });
     }
     jobs.push({
@@ -174,7 +175,10 @@ function buildJobs(): Job[] {
   return jobs;
 }
 
-/** Normalizes and serializes every response once; returns points and bytes of line protocol. */
+/**
+ * Normalizes, checks the plausibility bounds of (as sync does, one check per response window)
+ * and serializes every response once; returns points and bytes of line protocol.
+ */
 function pass(jobs: readonly Job[]): { points: number; bytes: number } {
   let points = 0;
   let bytes = 0;
@@ -183,7 +187,8 @@ function pass(jobs: readonly Job[]): { points: number; bytes: number } {
       body: unknown,
       ctx: NormalizeContext,
     ) => ReturnType<(typeof NORMALIZERS)[Op]>;
-    const out = normalize(job.body, job.ctx);
+    const limits = plausibilityLimits({ operationalAt: null, micros: MICROS, now: START + (DAYS + 1) * DAY });
+    const out = new PlausibilityCheck(limits).filter(normalize(job.body, job.ctx)).points;
     for (let i = 0; i < out.length; i++) bytes += toLineProtocol(out[i]!).length + 1;
     points += out.length;
   }
@@ -225,7 +230,7 @@ const mix = [...byOp.entries()]
       `  ${op.padEnd(30)} ${String(n).padStart(7)} points (${((100 * n) / once.points).toFixed(1)} %)`,
   )
   .join('\n');
-console.log(`normalize + toLineProtocol, one core
+console.log(`normalize + plausibility + toLineProtocol, one core
 machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load ${loadavg()
   .map((l) => l.toFixed(2))
   .join(' ')}, node ${process.version}

@@ -9,6 +9,7 @@ import type { Queues } from './jobs/queues.js';
 export class PipelineMetrics {
   readonly registry = new Registry();
   readonly pointsWritten: Counter<'dataset'>;
+  readonly pointsRejected: Counter<'dataset' | 'reason'>;
   readonly apiCalls: Counter<'endpoint' | 'status'>;
   readonly rateLimited: Counter<'endpoint'>;
   readonly jobsFinished: Counter<'queue' | 'outcome'>;
@@ -23,6 +24,12 @@ export class PipelineMetrics {
       name: 'enphase_etl_points_written_total',
       help: 'Points acknowledged by InfluxDB (committed with their watermark), by dataset',
       labelNames: ['dataset'],
+      registers,
+    });
+    this.pointsRejected = new Counter({
+      name: 'enphase_etl_points_rejected_total',
+      help: 'Implausible points left out before the write (docs/schema.md bounds), by dataset and reason',
+      labelNames: ['dataset', 'reason'],
       registers,
     });
     this.apiCalls = new Counter({

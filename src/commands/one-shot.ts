@@ -36,6 +36,11 @@ export function formatSummary(what: string, summary: CommandSummary): string {
     lines.push(`  skipped, not included in the API plan: ${summary.notInPlan.join(', ')}`);
   for (const [dataset, s] of summary.skipped)
     lines.push(`  skipped ${dataset} on ${s.systems} system(s): ${s.reason}`);
+  if (summary.rejected !== undefined && summary.rejected.size > 0) {
+    const reasons = [...summary.rejected].map(([reason, n]) => `${reason} ${n}`).join(', ');
+    const total = [...summary.rejected.values()].reduce((a, b) => a + b, 0);
+    lines.push(`  rejected ${total} implausible point(s), not written: ${reasons}`);
+  }
   for (const f of summary.failed) lines.push(`  failed system ${f.systemId}: ${f.reason}`);
   return `${lines.join('\n')}\n`;
 }

@@ -5,7 +5,7 @@ import type { DatasetName } from '../datasets.js';
 import type { CallContext, EnphaseClient } from '../enphase/client.js';
 import { BadResponseError } from '../enphase/errors/index.js';
 import {
-  NORMALIZERS,
+  normalizeResponse,
   NormalizeError,
   type NormalizeContext,
   type NormalizedOperation,
@@ -61,10 +61,9 @@ export function queryOf(window: RequestWindow): Record<string, string | number> 
   return window.query as Record<string, string | number>;
 }
 
-/** Normalizes `body` with the normalizer of `operation`. */
+/** Normalizes `body` with the normalizer of `operation`, refusing a body for another system or device. */
 export function normalize(operation: NormalizedOperation, body: unknown, ctx: NormalizeContext): DataPoint[] {
-  const normalizer = NORMALIZERS[operation] as (body: unknown, ctx: NormalizeContext) => DataPoint[];
-  return normalizer(body, ctx);
+  return normalizeResponse(operation, body, ctx);
 }
 
 /** A refused body (client or normalizer) becomes an ExtractError naming system, dataset, window. */

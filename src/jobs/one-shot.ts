@@ -36,6 +36,8 @@ export interface OneShotSummary {
   skipped: Map<DatasetName, { systems: number; reason: string }>;
   windows: number;
   points: number;
+  /** Implausible points left out, by reason, over every completed system (set by runOneShot). */
+  rejected?: Map<string, number>;
   hits: number;
   interrupted: boolean;
   enqueuedOnly: boolean;
@@ -51,6 +53,7 @@ export async function runOneShot<D>(
   options: OneShotOptions = {},
 ): Promise<OneShotSummary> {
   const started = Date.now();
+  const rejected = new Map<string, number>();
   const summary: OneShotSummary = {
     total: jobs.length,
     completed: [],
@@ -58,6 +61,7 @@ export async function runOneShot<D>(
     skipped: new Map(),
     windows: 0,
     points: 0,
+    rejected,
     hits: 0,
     interrupted: false,
     enqueuedOnly: options.enqueueOnly === true,
@@ -139,6 +143,8 @@ export async function runOneShot<D>(
                 entry.systems += 1;
                 summary.skipped.set(s.dataset, entry);
               }
+              for (const [reason, n] of Object.entries(result.rejected ?? {}))
+                rejected.set(reason, (rejected.get(reason) ?? 0) + n);
             }
           }
           options.progress?.update(figures());

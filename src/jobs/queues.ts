@@ -53,6 +53,11 @@ export interface SyncResult {
   failed: Array<{ dataset: DatasetName; message: string; retryable: boolean }>;
   windows: number;
   points: number;
+  /**
+   * Implausible points left out, by reason (normalize/plausibility.ts); not failures. Always set
+   * by syncSystem; optional because results kept from before it existed have none.
+   */
+  rejected?: Record<string, number>;
 }
 
 export interface Queues {

@@ -10,11 +10,13 @@ import type { EnphaseClient } from '../enphase/client.js';
 import { PlanRestrictedError } from '../enphase/errors/index.js';
 import type { PlanName } from '../enphase/plans.js';
 import { EXTRACTORS, type Extractor, type SystemInfo } from '../extractors/index.js';
+import type { ExtractedWindow } from '../extractors/types.js';
 import { WINDOW_RULES } from '../extractors/windows.js';
 import type { LineWriter } from '../loaders/index.js';
 import type { Logger } from '../log.js';
 import type { PipelineMetrics } from '../metrics.js';
-import { toLineProtocol } from '../normalize/index.js';
+import { toLineProtocol, type DataPoint } from '../normalize/index.js';
+import { PlausibilityCheck, plausibilityLimits } from '../normalize/plausibility.js';
 import { localDate } from '../normalize/time.js';
 import type { RedisKeys } from '../state/keys.js';
 import type { LastErrorStore } from '../state/last-errors.js';
@@ -126,7 +128,16 @@ export async function syncSystem(
   const log = deps.logger.child({ systemId: system.id, kind: request.kind });
   const wanted = request.datasets ?? settings.datasets ?? [...DATASET_NAMES];
   const { run, skipped } = selectDatasets(system, wanted, settings.plan, extractors);
-  const result: SyncResult = { systemId: system.id, loaded: [], skipped, failed: [], windows: 0, points: 0 };
+  const rejected: Record<string, number> = {};
+  const result: SyncResult = {
+    systemId: system.id,
+    loaded: [],
+    skipped,
+    failed: [],
+    windows: 0,
+    points: 0,
+    rejected,
+  };
 
   const nowMs = deps.now();
   const lastSyncKey = deps.keys.lastSync(system.id);
@@ -151,6 +162,8 @@ export async function syncSystem(
           );
           result.windows += counts.windows;
           result.points += counts.points;
+          for (const [reason, n] of Object.entries(counts.rejected))
+            rejected[reason] = (rejected[reason] ?? 0) + n;
           result.loaded.push(dataset);
           await deps.lastErrors.clear(system.id, dataset);
         } catch (error) {
@@ -223,11 +236,11 @@ async function syncDataset(
   system: SystemInfo,
   request: SyncRequest,
   onProgress: (progress: SyncProgress) => void,
-): Promise<{ windows: number; points: number }> {
+): Promise<{ windows: number; points: number; rejected: Record<string, number> }> {
   const { dataset } = extractor;
   const nowSec = () => Math.floor(deps.now() / 1_000);
   const { segments, floorAfter } = await segmentsOf(deps, system, dataset, request, nowSec());
-  const totals = { windows: 0, points: 0 };
+  const totals = { windows: 0, points: 0, rejected: {} as Record<string, number> };
   const extractDeps = { client: deps.client, now: nowSec };
   const snapshot = WINDOW_RULES[dataset].kind === 'snapshot';
 
@@ -256,10 +269,11 @@ async function syncDataset(
       pendingPoints = 0;
     };
     for await (const window of extractor.extract(extractDeps, system, segment.from, segment.to)) {
-      if (window.points.length > 0) await deps.loader.write(window.points.map(toLineProtocol));
+      const points = plausiblePoints(deps, system, dataset, window, nowSec(), totals.rejected);
+      if (points.length > 0) await deps.loader.write(points.map(toLineProtocol));
       loadedUntil = window.loadedUntil;
       pendingWindows += 1;
-      pendingPoints += window.points.length;
+      pendingPoints += points.length;
       if (pendingWindows >= deps.settings.commitEveryWindows) await commit();
     }
     await commit();
@@ -272,4 +286,44 @@ async function syncDataset(
       await deps.redis.hset(key, dataset, String(floorAfter));
   }
   return totals;
+}
+
+/**
+ * The window's points that pass the plausibility bounds (docs/schema.md); the others are counted
+ * into `rejected` and the metrics, and logged once for the window with the first offending value.
+ */
+function plausiblePoints(
+  deps: SyncDeps,
+  system: SystemInfo,
+  dataset: DatasetName,
+  extracted: ExtractedWindow,
+  nowSec: number,
+  rejected: Record<string, number>,
+): DataPoint[] {
+  const limits = plausibilityLimits({
+    operationalAt: system.operationalAt,
+    micros: system.devices.micros.length,
+    now: nowSec,
+  });
+  const checked = new PlausibilityCheck(limits).filter(extracted.points);
+  if (checked.rejectedCount === 0) return checked.points;
+  for (const [reason, n] of Object.entries(checked.rejected)) {
+    rejected[reason] = (rejected[reason] ?? 0) + n;
+    deps.metrics?.pointsRejected.inc({ dataset, reason }, n);
+  }
+  const first = checked.first;
+  deps.logger.warn(
+    {
+      systemId: system.id,
+      dataset,
+      window: { from: extracted.window.from, to: extracted.window.to },
+      rejected: checked.rejectedCount,
+      reasons: checked.rejected,
+      ...(first === undefined
+        ? {}
+        : { measurement: first.measurement, field: first.field, value: first.value, time: first.time }),
+    },
+    'implausible points not written',
+  );
+  return checked.points;
 }

@@ -136,12 +136,42 @@ export function systemTag(ctx: NormalizeContext): string {
   return String(ctx.systemId);
 }
 
-/** The `serial` tag of a per-device endpoint: the body's own serial when it has one, else ctx.serial. */
-export function serialTag(ctx: NormalizeContext, what: string, fromBody?: string): string {
-  const serial = fromBody ?? ctx.serial;
+/** The `serial` tag of a per-device endpoint: the serial of the request, never the body's. */
+export function serialTag(ctx: NormalizeContext, what: string): string {
+  const serial = ctx.serial;
   if (serial === undefined || serial === '')
-    throw new NormalizeError(`${what}: no device serial (neither in the body nor in ctx.serial)`);
+    throw new NormalizeError(`${what}: no device serial (ctx.serial: the request's serial)`);
   return serial;
+}
+
+/**
+ * A body that names another system or device than the request it answers: a bad response (the
+ * same request gets the same answer), and none of it is written, since its data would land under
+ * an identity it does not belong to.
+ */
+export class IdentityMismatchError extends NormalizeError {
+  override name = 'IdentityMismatchError';
+}
+
+/**
+ * Throws IdentityMismatchError when the body's top-level `system_id` or `serial_number`
+ * contradicts the request (ctx.systemId, ctx.serial). Tags come from the request either way; an
+ * absent or null identity in the body is no contradiction.
+ */
+export function assertRequestedIdentity(body: unknown, ctx: NormalizeContext, what: string): void {
+  if (!isObject(body)) return;
+  const id = body.system_id;
+  if ((typeof id === 'number' || typeof id === 'string') && String(id) !== String(ctx.systemId)) {
+    throw new IdentityMismatchError(
+      `${what}: the body is for system_id ${JSON.stringify(id)}, the request for system ${String(ctx.systemId)}`,
+    );
+  }
+  const serial = body.serial_number;
+  if (typeof serial === 'string' && ctx.serial !== undefined && serial !== ctx.serial) {
+    throw new IdentityMismatchError(
+      `${what}: the body is for serial ${JSON.stringify(serial)}, the request for serial ${JSON.stringify(ctx.serial)}`,
+    );
+  }
 }
 
 /** `ctx.observedAt` truncated to the minute; NormalizeError when the caller forgot it. */

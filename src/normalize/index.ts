@@ -15,7 +15,7 @@ import {
   normalizeLoadControl,
   normalizeStormGuard,
 } from './config.js';
-import type { NormalizeContext } from './context.js';
+import { assertRequestedIdentity, type NormalizeContext } from './context.js';
 import {
   normalizeEvChargerEvents,
   normalizeEvChargerLifetime,
@@ -76,7 +76,23 @@ export const NORMALIZERS = {
 
 export type NormalizedOperation = keyof typeof NORMALIZERS;
 
-export { NormalizeError, type NormalizeContext } from './context.js';
+/**
+ * The points of one 200 body of `operation`, answering the request `ctx` describes. Identity
+ * comes from the request: a body whose `system_id` or `serial_number` contradicts it is refused
+ * (IdentityMismatchError) before anything is read. The systems list is the exception: it names
+ * the systems itself.
+ */
+export function normalizeResponse(
+  operation: NormalizedOperation,
+  body: unknown,
+  ctx: NormalizeContext,
+): DataPoint[] {
+  if (operation !== 'listSystems') assertRequestedIdentity(body, ctx, operation);
+  const normalizer = NORMALIZERS[operation] as (body: unknown, ctx: NormalizeContext) => DataPoint[];
+  return normalizer(body, ctx);
+}
+
+export { IdentityMismatchError, NormalizeError, type NormalizeContext } from './context.js';
 export { eventTypeLabels } from './events.js';
 export { toLineProtocol, toLineProtocolBatch, LineProtocolError } from './line-protocol.js';
 export type { DataPoint } from './point.js';

@@ -45,6 +45,29 @@ const COMPILED = new Map<string, CompiledMeasurement>(
 
 const NEWLINE = /[\r\n]/;
 const NEWLINES = /\r\n|[\r\n]/g;
+// eslint-disable-next-line no-control-regex -- control characters are what this finds
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+const TRAILING_BACKSLASHES = /\\+$/;
+/** U+FF3C FULLWIDTH REVERSE SOLIDUS: looks like the backslash it stands for. */
+const BACKSLASH_STAND_IN = '\uff3c';
+
+/**
+ * A tag value as line protocol can carry it (docs/schema.md, "Escaping"); escape.tag does the
+ * escaping after this. Two things no escaping can express are replaced:
+ * - ASCII control characters (tab, line breaks, NUL, DEL…) become a space: a line break would end
+ *   the line, and escape.tag's `\n`/`\t` would be stored as two characters by InfluxDB 1.x;
+ * - a trailing run of backslashes becomes as many U+FF3C: line protocol has no escape for `\`,
+ *   so one at the end would escape the separator after it.
+ * Everything else (commas, spaces, `=`, quotes, a backslash inside, any unicode) is kept.
+ */
+export function sanitizeTagValue(value: string): string {
+  let out = value;
+  CONTROL.lastIndex = 0;
+  if (CONTROL.test(out)) out = out.replace(CONTROL, ' ');
+  if (out.charCodeAt(out.length - 1) === 92)
+    out = out.replace(TRAILING_BACKSLASHES, (run) => BACKSLASH_STAND_IN.repeat(run.length));
+  return out;
+}
 
 function fieldValue(measurement: string, field: CompiledField, value: FieldValue): string {
   switch (field.type) {
@@ -71,8 +94,8 @@ function fieldValue(measurement: string, field: CompiledField, value: FieldValue
       if (typeof value !== 'string') {
         throw new LineProtocolError(`${measurement}.${field.key} must be a string, got ${String(value)}`);
       }
-      // InfluxDB 1.x line protocol cannot carry a line break inside a field value (escape.quoted
-      // leaves it raw): Enphase's free-text fields (event details) get a space instead.
+      // Line protocol does not support a line break inside a field value (InfluxDB 2.x/3.x refuse
+      // it, escape.quoted leaves it raw): Enphase's free-text fields get a space instead.
       return escape.quoted(NEWLINE.test(value) ? value.replace(NEWLINES, ' ') : value);
   }
 }
@@ -87,8 +110,8 @@ function undeclared(point: DataPoint, compiled: CompiledMeasurement): never {
 
 /**
  * One line (no trailing newline). Throws LineProtocolError on a measurement, tag or field the
- * schema does not declare, a value of the wrong type, a point without fields, a tag value that
- * ends in a backslash, or a time that is not whole seconds.
+ * schema does not declare, a value of the wrong type, a point without fields, or a time that is
+ * not whole seconds. Tag values pass through sanitizeTagValue first.
  */
 export function toLineProtocol(point: DataPoint): string {
   const compiled = COMPILED.get(point.measurement);
@@ -138,14 +161,7 @@ function tagSet(point: DataPoint, compiled: CompiledMeasurement): string {
     seen++;
     // An empty tag value is not valid line protocol; an empty identity part is the same as none.
     if (value === '') continue;
-    // escape.tag does not escape a backslash, so one at the end of a value would escape the
-    // separator after it and corrupt the line: refused (no serial or id ends in one).
-    if (value.charCodeAt(value.length - 1) === 92) {
-      throw new LineProtocolError(
-        `${point.measurement}: tag ${tag.key} ends in a backslash: ${JSON.stringify(value)}`,
-      );
-    }
-    text += tag.prefix + escape.tag(value);
+    text += tag.prefix + escape.tag(sanitizeTagValue(value));
   }
   if (seen !== Object.keys(point.tags).length) undeclared(point, compiled);
   TAG_SETS.set(point.tags, { measurement: point.measurement, text });

@@ -11,27 +11,99 @@ export interface MeasurementSchema {
   /** Identity only. A point may leave out a tag declared here (e.g. an optional serial). */
   readonly tags: readonly string[];
   readonly fields: Readonly<Record<string, FieldType>>;
+  /** Plausibility bounds of numeric fields (src/normalize/plausibility.ts checks them). */
+  readonly bounds?: Readonly<Record<string, Bound>>;
 }
+
+/**
+ * What a numeric field may hold (docs/schema.md, "Plausibility bounds"). Powers and energies are
+ * bounded by a power scale: `micro` one microinverter, `pv` the system's PV array (from its
+ * microinverter count), `site` anything a site can draw or store (consumption, grid, batteries,
+ * EV chargers), for which no size is known.
+ */
+export type Scale = 'micro' | 'pv' | 'site';
+export type Bound =
+  /** Epoch seconds: not before the system's operational date − 25 h, not after now + 1 h. */
+  | { readonly kind: 'time' }
+  /** 0–100. */
+  | { readonly kind: 'percent' }
+  /** ≥ 0 (devices, modules, events, seconds, a lifetime total). */
+  | { readonly kind: 'count' }
+  /** ≥ 0 and ≤ the scale's power × `perSec` × headroom. */
+  | { readonly kind: 'energy'; readonly scale: Scale; readonly perSec: number }
+  /** Within ±(or 0 to, when not signed) the scale's power × headroom. */
+  | { readonly kind: 'power'; readonly scale: Scale; readonly signed: boolean }
+  /** A fixed range (seconds after local midnight). */
+  | { readonly kind: 'range'; readonly min: number; readonly max: number };
+
+const TIME = { kind: 'time' } as const;
+const PERCENT = { kind: 'percent' } as const;
+const COUNT = { kind: 'count' } as const;
+const energy = (scale: Scale, perSec: number): Bound => ({ kind: 'energy', scale, perSec });
+const power = (scale: Scale, signed = false): Bound => ({ kind: 'power', scale, signed });
+/** 5 and 15 minutes; a local day is at most 25 h (DST). */
+const FIVE_MIN = 300;
+const QUARTER = 900;
+const LOCAL_DAY = 90_000;
 
 // Fields shared by the interval measurements, kept together so their types never drift apart.
 const ENERGY = { energy_wh: 'int' } as const;
 const DEVICES = { devices_reporting: 'int' } as const;
 const BATTERY_ENERGY = { charge_wh: 'int', discharge_wh: 'int', soc_pct: 'int' } as const;
+function batteryBounds(): Record<string, Bound> {
+  return { charge_wh: energy('site', QUARTER), discharge_wh: energy('site', QUARTER), soc_pct: PERCENT };
+}
 
 export const SCHEMA = {
   // --- DESIGN §4 (contract) ---------------------------------------------------------------
-  production: { tags: ['system_id', 'source'], fields: { power_w: 'int', ...ENERGY, ...DEVICES } },
-  rgm: { tags: ['system_id'], fields: { ...ENERGY, ...DEVICES } },
+  production: {
+    tags: ['system_id', 'source'],
+    fields: { power_w: 'int', ...ENERGY, ...DEVICES },
+    // micro (5 min) and meter (15 min) share the measurement: the longer interval bounds both.
+    bounds: { power_w: power('pv'), energy_wh: energy('pv', QUARTER), devices_reporting: COUNT },
+  },
+  rgm: {
+    tags: ['system_id'],
+    fields: { ...ENERGY, ...DEVICES },
+    bounds: { energy_wh: energy('pv', QUARTER), devices_reporting: COUNT },
+  },
   rgm_meter: {
     tags: ['system_id', 'meter_serial', 'envoy_serial', 'channel'],
     fields: { ...ENERGY, power_w: 'int' },
+    // A revenue-grade meter reads a few watts below zero at night.
+    bounds: { energy_wh: energy('pv', QUARTER), power_w: power('pv', true) },
   },
-  consumption: { tags: ['system_id'], fields: { ...ENERGY, ...DEVICES } },
-  battery: { tags: ['system_id'], fields: { ...BATTERY_ENERGY, ...DEVICES } },
-  grid: { tags: ['system_id'], fields: { import_wh: 'int', export_wh: 'int' } },
-  energy_daily: { tags: ['system_id', 'kind'], fields: { ...ENERGY } },
-  micro: { tags: ['system_id', 'serial'], fields: { power_w: 'int', ...ENERGY } },
-  battery_device: { tags: ['system_id', 'serial', 'type'], fields: { ...BATTERY_ENERGY } },
+  consumption: {
+    tags: ['system_id'],
+    fields: { ...ENERGY, ...DEVICES },
+    bounds: { energy_wh: energy('site', QUARTER), devices_reporting: COUNT },
+  },
+  battery: {
+    tags: ['system_id'],
+    fields: { ...BATTERY_ENERGY, ...DEVICES },
+    bounds: { ...batteryBounds(), devices_reporting: COUNT },
+  },
+  grid: {
+    tags: ['system_id'],
+    fields: { import_wh: 'int', export_wh: 'int' },
+    bounds: { import_wh: energy('site', QUARTER), export_wh: energy('site', QUARTER) },
+  },
+  energy_daily: {
+    tags: ['system_id', 'kind'],
+    fields: { ...ENERGY },
+    // kinds mix production, consumption and grid: the site scale bounds them all.
+    bounds: { energy_wh: energy('site', LOCAL_DAY) },
+  },
+  micro: {
+    tags: ['system_id', 'serial'],
+    fields: { power_w: 'int', ...ENERGY },
+    bounds: { power_w: power('micro'), energy_wh: energy('micro', FIVE_MIN) },
+  },
+  battery_device: {
+    tags: ['system_id', 'serial', 'type'],
+    fields: { ...BATTERY_ENERGY },
+    bounds: batteryBounds(),
+  },
   system: {
     tags: ['system_id'],
     fields: {
@@ -64,12 +136,28 @@ export const SCHEMA = {
       battery_discharge_w: 'int',
       battery_capacity_wh: 'int',
     },
+    bounds: {
+      last_report_at: TIME,
+      last_energy_at: TIME,
+      operational_at: TIME,
+      last_interval_end_at: TIME,
+      current_power_w: power('pv'),
+      energy_lifetime_wh: COUNT,
+      energy_today_wh: energy('pv', LOCAL_DAY),
+      size_w: power('site'),
+      modules: COUNT,
+      battery_charge_w: power('site'),
+      battery_discharge_w: power('site'),
+      battery_capacity_wh: COUNT,
+    },
   },
 
   // --- added by this project (docs/schema.md) ---------------------------------------------
   latest: {
     tags: ['system_id', 'kind', 'device_id', 'channel'],
     fields: { power_w: 'int', operational_mode: 'string' },
+    // A net meter reads negative while exporting, a battery while charging.
+    bounds: { power_w: power('site', true) },
   },
   events: {
     tags: ['system_id', 'event_type_id', 'serial'],
@@ -79,6 +167,7 @@ export const SCHEMA = {
       event_type_key: 'string',
       event_name: 'string',
     },
+    bounds: { end_time: TIME },
   },
   alarms: {
     tags: ['system_id', 'alarm_id'],
@@ -92,6 +181,7 @@ export const SCHEMA = {
       event_type_key: 'string',
       event_name: 'string',
     },
+    bounds: { end_time: TIME, event_count: COUNT },
   },
   config: {
     tags: ['system_id'],
@@ -106,6 +196,7 @@ export const SCHEMA = {
       grid_state: 'string',
       grid_last_report_at: 'int',
     },
+    bounds: { reserve_soc_pct: PERCENT, battery_shutdown_level_pct: PERCENT, grid_last_report_at: TIME },
   },
   load_control: {
     tags: ['system_id', 'name'],
@@ -118,6 +209,12 @@ export const SCHEMA = {
       status: 'string',
       essential_start_s: 'int',
       essential_end_s: 'int',
+    },
+    bounds: {
+      soc_low_pct: PERCENT,
+      soc_high_pct: PERCENT,
+      essential_start_s: { kind: 'range', min: 0, max: 86_400 },
+      essential_end_s: { kind: 'range', min: 0, max: 86_400 },
     },
   },
   ev_charger: {
@@ -132,9 +229,18 @@ export const SCHEMA = {
       active: 'bool',
       last_report_at: 'int',
     },
+    bounds: { last_report_at: TIME },
   },
-  ev_charger_energy: { tags: ['system_id', 'serial'], fields: { ...ENERGY } },
-  ev_charger_daily: { tags: ['system_id', 'serial'], fields: { ...ENERGY } },
+  ev_charger_energy: {
+    tags: ['system_id', 'serial'],
+    fields: { ...ENERGY },
+    bounds: { energy_wh: energy('site', QUARTER) },
+  },
+  ev_charger_daily: {
+    tags: ['system_id', 'serial'],
+    fields: { ...ENERGY },
+    bounds: { energy_wh: energy('site', LOCAL_DAY) },
+  },
   ev_charger_session: {
     tags: ['system_id', 'serial'],
     fields: {
@@ -145,10 +251,19 @@ export const SCHEMA = {
       miles_added: 'float',
       cost: 'float',
     },
+    // cost is left unbounded: a tariff can pay the driver.
+    bounds: {
+      end_time: TIME,
+      duration_s: COUNT,
+      charge_time_s: COUNT,
+      energy_added_wh: COUNT,
+      miles_added: COUNT,
+    },
   },
   ev_charger_event: {
     tags: ['system_id', 'serial'],
     fields: { status: 'string', cleared_time: 'int', details: 'string' },
+    bounds: { cleared_time: TIME },
   },
 } as const satisfies Record<string, MeasurementSchema>;
 

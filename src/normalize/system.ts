@@ -8,12 +8,14 @@
 import type { ResponseBody } from './bodies.js';
 import {
   arrayOf,
+  assertRequestedIdentity,
   int,
   intervalAt,
   nested,
   objectBody,
   requireObservedAt,
   str,
+  systemTag,
   type Fields,
   type NormalizeContext,
 } from './context.js';
@@ -58,15 +60,18 @@ function systemPoint(
   return [{ measurement: 'system', tags: { system_id: systemId }, fields, time }];
 }
 
-/** One system of the systems list, or the body of GET /systems/{id}. */
+/** The body of GET /systems/{id}: tagged with the requested id, which the body must not contradict. */
 export function normalizeSystem(body: SystemEntry, ctx: NormalizeContext): DataPoint[] {
   const what = 'system';
   const entry = objectBody(body, what);
-  const id = int(entry, 'system_id', what) ?? ctx.systemId;
-  return systemPoint(entry, requireObservedAt(ctx, what), String(id), what);
+  assertRequestedIdentity(entry, ctx, what);
+  return systemPoint(entry, requireObservedAt(ctx, what), systemTag(ctx), what);
 }
 
-/** Every system of one page of GET /systems (ctx.systemId is not used). */
+/**
+ * Every system of one page of GET /systems (ctx.systemId is not used): here each item's own
+ * `system_id` is the identity, since the list is the request's own answer to "which systems".
+ */
 export function normalizeSystemsList(body: ResponseBody<'listSystems'>, ctx: NormalizeContext): DataPoint[] {
   const what = 'systems';
   const list = arrayOf(objectBody(body, what), 'systems', what);
@@ -111,8 +116,13 @@ export function normalizeSystemSummary(
     if (value !== undefined) fields[to] = value;
   }
   if (Object.keys(fields).length === 0) return [];
-  const id = int(obj, 'system_id', what) ?? ctx.systemId;
+  assertRequestedIdentity(obj, ctx, what);
   return [
-    { measurement: 'system', tags: { system_id: String(id) }, fields, time: requireObservedAt(ctx, what) },
+    {
+      measurement: 'system',
+      tags: { system_id: systemTag(ctx) },
+      fields,
+      time: requireObservedAt(ctx, what),
+    },
   ];
 }

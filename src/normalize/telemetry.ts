@@ -10,11 +10,11 @@
 //   encharges|acbs     charge.enwh, discharge.enwh, soc.percent                   (15 min)
 import type { ResponseBody } from './bodies.js';
 import {
+  assertRequestedIdentity,
   copyInt,
   int,
   nested,
   objectBody,
-  str,
   serialTag,
   systemTag,
   type Fields,
@@ -112,8 +112,11 @@ export function normalizeBatteryTelemetry(
   });
 }
 
+/** The request's serial; the body's `serial_number` must agree with it when present. */
 function deviceSerial(body: unknown, ctx: NormalizeContext, what: string): string {
-  return serialTag(ctx, what, str(objectBody(body, what), 'serial_number', what));
+  const serial = serialTag(ctx, what);
+  assertRequestedIdentity(objectBody(body, what), ctx, what);
+  return serial;
 }
 
 export function normalizeMicroTelemetry(

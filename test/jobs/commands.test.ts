@@ -69,4 +69,27 @@ describe('parsers', () => {
     expect(text).toMatch(/skipped battery on 2 system/);
     expect(text).toMatch(/failed system 3: ApiError: 503/);
   });
+
+  it('summarises implausible points left out, by reason, without failing the run', () => {
+    const text = formatSummary('sync', {
+      total: 1,
+      completed: [1],
+      failed: [],
+      skipped: new Map(),
+      rejected: new Map([
+        ['time_before_operation', 3],
+        ['negative_energy', 2],
+      ]),
+      windows: 2,
+      points: 50,
+      hits: 2,
+      interrupted: false,
+      enqueuedOnly: false,
+      durationMs: 100,
+    });
+    expect(text).toMatch(/1\/1 systems loaded, 0 failed/);
+    expect(text).toMatch(
+      /rejected 5 implausible point\(s\), not written: time_before_operation 3, negative_energy 2/,
+    );
+  });
 });

@@ -8,7 +8,9 @@ import { processorFor, settleResult } from '../../src/jobs/worker.js';
 import { resolveSystems, UnknownSystemsError } from '../../src/jobs/backfill.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { syncSystem } from '../../src/jobs/sync-system.js';
-import { startE2eWorld, type E2eWorld } from '../e2e/support.js';
+import { EXTRACTORS, type Extractor } from '../../src/extractors/index.js';
+import { normalize } from '../../src/extractors/core.js';
+import { startE2eWorld, memoryLogger, type E2eWorld } from '../e2e/support.js';
 
 let w: E2eWorld;
 let runtime: Runtime;
@@ -84,6 +86,7 @@ it('a retryable failure is retried with only the failed datasets', async () => {
     ],
     windows: 1,
     points: 1,
+    rejected: {},
   };
   const error = await settleResult(job, result).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(Error);
@@ -163,4 +166,57 @@ it('a dataset handed back at shutdown is not recorded as synced, so the job’s 
   ).rejects.toThrow();
   w.sim.setFaults({});
   expect(await runtime.redis.hget(runtime.keys.lastSync(id), 'consumption')).toBeNull();
+}, 60_000);
+
+it('leaves implausible points out of InfluxDB, counts them by reason and logs each window once', async () => {
+  const [system] = await resolveSystems(runtime, w.sim.fleet.ids());
+  const id = system!.id;
+  const nowSec = Math.floor(w.clock.ms / 1_000);
+  // A spec-shaped latest_telemetry answer with a report dated 1967 and one of −80 MW.
+  const body = {
+    system_id: id,
+    devices: {
+      meters: [
+        { name: 'production', channel: 1, last_report_at: -86_400_000, power: 1_200 },
+        { name: 'consumption', channel: 1, last_report_at: nowSec - 120, power: -80_042_933 },
+        { name: 'production', channel: 2, last_report_at: nowSec - 60, power: 900 },
+      ],
+    },
+  };
+  const latest: Extractor = {
+    ...EXTRACTORS.latest,
+    async *extract() {
+      const window = { from: nowSec, to: nowSec, query: {} };
+      const points = normalize('getLatestSystemTelemetry', body, { systemId: id });
+      yield { dataset: 'latest', window, points, loadedUntil: nowSec };
+    },
+  };
+  const log = memoryLogger('warn');
+  const deps = { ...runtime.syncDeps(), logger: log.logger, extractors: { ...EXTRACTORS, latest } };
+  const result = await syncSystem(deps, system!, { kind: 'sync', all: true, datasets: ['latest'] });
+  await runtime.loader.flush();
+
+  expect(result).toMatchObject({
+    loaded: ['latest'],
+    failed: [],
+    points: 1,
+    rejected: { time_before_operation: 1, power_above_bound: 1 },
+  });
+  const series = await w.influx.query(`SELECT power_w FROM latest WHERE system_id = '${id}'`);
+  expect(series[0]?.values).toEqual([[nowSec - 60, 900]]);
+  const lines = log.lines().filter((l) => l.msg === 'implausible points not written');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatchObject({
+    systemId: id,
+    dataset: 'latest',
+    window: { from: nowSec, to: nowSec },
+    rejected: 2,
+    field: 'time',
+    value: -86_400_000,
+  });
+  const metric = await runtime.metrics.pointsRejected.get();
+  expect(metric.values.map((v) => [v.labels.reason, v.value]).sort()).toEqual([
+    ['power_above_bound', 1],
+    ['time_before_operation', 1],
+  ]);
 }, 60_000);

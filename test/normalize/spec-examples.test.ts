@@ -100,7 +100,8 @@ function contextFor(example: Example): NormalizeContext {
     timeZone: ZONE,
     now: NOW,
     observedAt: OBSERVED,
-    serial: 'SN-1',
+    // The request's serial: a device body's serial_number echoes it.
+    serial: typeof body.serial_number === 'string' ? body.serial_number : 'SN-1',
   };
 }
 
