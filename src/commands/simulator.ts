@@ -21,7 +21,7 @@ export interface SimulatorCommandOptions {
 }
 
 /** Reads `--misbehaviour <file.json>`: system id → knobs (docs/simulator.md). */
-function readMisbehaviourFile(path: string): MisbehaviourOptions {
+export function readMisbehaviourFile(path: string): MisbehaviourOptions {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));

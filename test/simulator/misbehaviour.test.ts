@@ -2,6 +2,11 @@
 // what it says over HTTP, every body meant to be spec-valid passes the strict OpenAPI validation,
 // knob-free systems answer byte for byte what a simulator without knobs answers, knobs combine
 // with the random faults, and the request log tells which answers were made up.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../../src/commands/errors.js';
+import { readMisbehaviourFile } from '../../src/commands/simulator.js';
 import { validateResponse } from '../../src/enphase/response-validator.js';
 import {
   DEVICES_ROUTE,
@@ -591,5 +596,26 @@ describe('configuration', () => {
     await expect(
       startSimulator({ misbehaviour: { 100001: { notImplemented: ['/api/v4/systems/{system_id}/nope'] } } }),
     ).rejects.toThrow('misbehaviour 100001.notImplemented: unknown route template');
+  });
+
+  test('`enphase-etl simulator --misbehaviour <file>` reads the knobs; a bad file is a usage error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-knobs-'));
+    try {
+      const file = (name: string, text: string): string => {
+        writeFileSync(join(dir, name), text);
+        return join(dir, name);
+      };
+      const good = file('good.json', JSON.stringify({ 100004: { notImplemented: [RGM], timezone: 'qui' } }));
+      expect(readMisbehaviourFile(good)).toEqual({ 100004: { notImplemented: [RGM], timezone: 'qui' } });
+      const knob = file('knob.json', '{"100004": {"gremlins": true}}');
+      expect(() => readMisbehaviourFile(knob)).toThrow(UsageError);
+      expect(() => readMisbehaviourFile(knob)).toThrow('--misbehaviour: misbehaviour 100004: unknown knob');
+      expect(() => readMisbehaviourFile(file('broken.json', '{'))).toThrow(
+        /--misbehaviour: cannot read .*broken\.json/,
+      );
+      expect(() => readMisbehaviourFile(join(dir, 'missing.json'))).toThrow(UsageError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -28,8 +28,6 @@ export const HOSTILE_STRINGS: readonly string[] = [
   'שלום עולם',
 ];
 
-const SYSTEM_ROUTES = new Set(['/api/v4/systems', '/api/v4/systems/search', '/api/v4/systems/{system_id}']);
-
 /** A systems list/search entry or a system detail. */
 export function hostileSystem(entry: JsonObject): void {
   for (const key of ['name', 'public_name', 'reference'] as const) {
@@ -58,45 +56,42 @@ function hostileDeviceNames(body: JsonObject, groups?: readonly string[]): void 
 }
 
 /**
- * Rewrites a 200 body of one system's route with hostile names; the systems list and search are
- * handled entry by entry by the caller (hostileSystem). Returns false when the route has none.
+ * Rewrites a 200 body of one system's route with hostile names (routes without free text stay as
+ * they are); the systems list and search are handled entry by entry by the caller (hostileSystem).
  */
-export function applyHostileNames(route: string, body: JsonObject): boolean {
+export function applyHostileNames(route: string, body: JsonObject): void {
   switch (route) {
     case '/api/v4/systems/{system_id}':
       hostileSystem(body);
-      return true;
+      return;
     case '/api/v4/systems/{system_id}/devices':
       hostileDeviceNames(body);
-      return true;
+      return;
     case '/api/v4/systems/{system_id}/latest_telemetry':
       // a meter's name is the `kind` tag of `latest`
       hostileDeviceNames(body, ['meters']);
-      return true;
+      return;
     case '/api/v4/systems/config/{system_id}/load_control': {
       const list = body.load_control_data;
-      if (!Array.isArray(list) || list.length === 0) return true; // no Encharge: nothing to name
+      if (!Array.isArray(list) || list.length === 0) return; // no Encharge: nothing to name
       const template = list[0] as JsonObject;
       body.load_control_data = HOSTILE_STRINGS.map((name) => ({
         ...template,
         name,
         load_name: HOSTILE_NAME,
       }));
-      return true;
+      return;
     }
     case '/api/v4/systems/{system_id}/ev_charger/devices': {
       const devices = body.devices;
       if (isObject(devices) && Array.isArray(devices.ev_chargers))
         for (const charger of devices.ev_chargers) if (isObject(charger)) charger.name = HOSTILE_NAME;
-      return true;
+      return;
     }
     case '/api/v4/systems/{system_id}/ev_charger/events': {
       const events = body.events;
       if (Array.isArray(events))
         for (const event of events) if (isObject(event) && 'details' in event) event.details = HOSTILE_NAME;
-      return true;
     }
-    default:
-      return SYSTEM_ROUTES.has(route);
   }
 }

@@ -154,29 +154,21 @@ function rewriteLatest(body: JsonObject): void {
   }
 }
 
-/** Rewrites a 200 body of `route` with implausible values; false when the route has none. */
-export function applyImplausible(route: string, body: JsonObject): boolean {
+/** Rewrites a 200 body of `route` with implausible values (routes not listed stay as they are). */
+export function applyImplausible(route: string, body: JsonObject): void {
   const intervals = INTERVAL_ROUTES[route];
   if (intervals) {
     rewriteIntervals(body.intervals, intervals);
     if (Array.isArray(body.meter_intervals))
       for (const meter of body.meter_intervals)
         if (isObject(meter)) rewriteIntervals(meter.intervals, RGM_CHANNEL);
-    return true;
+    return;
   }
   const daily = DAILY_ROUTES[route];
-  if (daily) {
-    rewriteDaily(body, daily);
-    return true;
-  }
-  if (route === '/api/v4/systems/{system_id}/latest_telemetry') {
-    rewriteLatest(body);
-    return true;
-  }
-  if (route === '/api/v4/systems/config/{system_id}/battery_settings') {
+  if (daily) rewriteDaily(body, daily);
+  else if (route === '/api/v4/systems/{system_id}/latest_telemetry') rewriteLatest(body);
+  else if (route === '/api/v4/systems/config/{system_id}/battery_settings') {
     for (const key of ['reserve_soc', 'battery_shutdown_level'])
       if (typeof body[key] === 'number') body[key] = IMPLAUSIBLE.percent;
-    return true;
   }
-  return false;
 }
