@@ -1,7 +1,14 @@
 // `enphase-etl simulator`: runs the built-in Enphase API simulator until SIGINT/SIGTERM. The
 // credentials it prints are the simulator's own fake ones, printed on purpose for demos.
 import type { Command } from 'commander';
-import { parseFaultSpec, startSimulator, type FaultOptions } from '../simulator/index.js';
+import { readFileSync } from 'node:fs';
+import {
+  parseFaultSpec,
+  parseMisbehaviour,
+  startSimulator,
+  type FaultOptions,
+  type MisbehaviourOptions,
+} from '../simulator/index.js';
 import { UsageError } from './errors.js';
 
 export interface SimulatorCommandOptions {
@@ -10,6 +17,22 @@ export interface SimulatorCommandOptions {
   seed: number;
   host?: string;
   faults?: FaultOptions;
+  misbehaviour?: MisbehaviourOptions;
+}
+
+/** Reads `--misbehaviour <file.json>`: system id → knobs (docs/simulator.md). */
+export function readMisbehaviourFile(path: string): MisbehaviourOptions {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--misbehaviour: cannot read ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return Object.fromEntries(parseMisbehaviour(json));
+  } catch (error) {
+    throw new UsageError(`--misbehaviour: ${(error as Error).message}`);
+  }
 }
 
 function wholeNumber(name: string, min: number, max: number) {
@@ -30,25 +53,50 @@ export function registerSimulatorCommand(program: Command): void {
     .option('--systems <n>', 'number of simulated systems', wholeNumber('--systems', 1, 1_000_000), 5)
     .option('--seed <s>', 'seed of the deterministic data', wholeNumber('--seed', 0, 2 ** 31 - 1), 1)
     .option('--faults <spec>', 'fault injection, e.g. error=0.1,latency=200 (docs/simulator.md)')
-    .action(async (opts: { port: number; host: string; systems: number; seed: number; faults?: string }) => {
-      let faults: FaultOptions | undefined;
-      try {
-        faults = opts.faults ? parseFaultSpec(opts.faults) : undefined;
-      } catch (error) {
-        throw new UsageError(`--faults: ${(error as Error).message}`);
-      }
-      const { port, host, systems, seed } = opts;
-      await runSimulatorCommand({ port, host, systems, seed, ...(faults ? { faults } : {}) });
-    });
+    .option('--misbehaviour <file>', 'per-system misbehaviour knobs, a JSON file (docs/simulator.md)')
+    .action(
+      async (opts: {
+        port: number;
+        host: string;
+        systems: number;
+        seed: number;
+        faults?: string;
+        misbehaviour?: string;
+      }) => {
+        let faults: FaultOptions | undefined;
+        try {
+          faults = opts.faults ? parseFaultSpec(opts.faults) : undefined;
+        } catch (error) {
+          throw new UsageError(`--faults: ${(error as Error).message}`);
+        }
+        const misbehaviour = opts.misbehaviour ? readMisbehaviourFile(opts.misbehaviour) : undefined;
+        const { port, host, systems, seed } = opts;
+        await runSimulatorCommand({
+          port,
+          host,
+          systems,
+          seed,
+          ...(faults ? { faults } : {}),
+          ...(misbehaviour ? { misbehaviour } : {}),
+        });
+      },
+    );
 }
 
 async function runSimulatorCommand(opts: SimulatorCommandOptions): Promise<void> {
-  const sim = await startSimulator({
+  const start = startSimulator({
     port: opts.port,
     systems: opts.systems,
     seed: opts.seed,
     ...(opts.host ? { host: opts.host } : {}),
     ...(opts.faults ? { faults: opts.faults } : {}),
+    ...(opts.misbehaviour ? { misbehaviour: opts.misbehaviour } : {}),
+  });
+  // the one check the file's own parse cannot make: its route templates are the simulator's
+  const sim = await start.catch((error: unknown) => {
+    if (opts.misbehaviour && (error as Error).message.startsWith('misbehaviour'))
+      throw new UsageError(`--misbehaviour: ${(error as Error).message}`);
+    throw error;
   });
   const pair = sim.issueTokenPair();
   const lines = [
@@ -62,7 +110,7 @@ async function runSimulatorCommand(opts: SimulatorCommandOptions): Promise<void>
     `  ENPHASE_ACCESS_TOKEN=${pair.access_token}`,
     `  ENPHASE_REFRESH_TOKEN=${pair.refresh_token}`,
     '',
-    `Admin: ${sim.url}/__sim/requests, POST ${sim.url}/__sim/tokens, POST ${sim.url}/__sim/faults`,
+    `Admin: ${sim.url}/__sim/requests, POST ${sim.url}/__sim/tokens, POST ${sim.url}/__sim/faults, POST ${sim.url}/__sim/misbehaviour`,
     'Stop with Ctrl-C.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

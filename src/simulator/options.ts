@@ -2,6 +2,7 @@
 import { PLAN_PRESETS, type PlanLimits, type PlanName } from '../enphase/plans.js';
 import type { Logger } from '../log.js';
 import type { FaultOptions } from './faults.js';
+import type { MisbehaviourOptions } from './misbehaviour/knobs.js';
 
 export interface SimulatorOptions {
   /** 0/undefined: a free port. */
@@ -28,6 +29,8 @@ export interface SimulatorOptions {
   refreshTokenTtlSec?: number;
   /** All off by default. */
   faults?: FaultOptions;
+  /** Per-system knobs (system id → SystemMisbehaviour, docs/simulator.md); none by default. */
+  misbehaviour?: MisbehaviourOptions;
   /** Default silent. */
   logger?: Logger;
 }
@@ -53,6 +56,7 @@ export interface ResolvedOptions {
   accessTokenTtlSec: number;
   refreshTokenTtlSec: number;
   faults: FaultOptions;
+  misbehaviour: MisbehaviourOptions;
   logger: Logger | undefined;
 }
 
@@ -72,6 +76,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     accessTokenTtlSec: options.accessTokenTtlSec ?? 86_400,
     refreshTokenTtlSec: options.refreshTokenTtlSec ?? 30 * 86_400,
     faults: options.faults ?? {},
+    misbehaviour: options.misbehaviour ?? {},
     logger: options.logger,
   };
 }

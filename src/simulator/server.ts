@@ -16,10 +16,19 @@ import { createContext, type SimContext } from './context.js';
 import { unauthorizedFor } from './errors.js';
 import { applyBodyFault, decideFault, type BodyFault, type FaultOptions } from './faults.js';
 import { RateLimits, type LimitDecision } from './limits.js';
+import {
+  answersMalformed,
+  notImplementedBody,
+  refusalFor,
+  type MisbehaviourOptions,
+  type SystemMisbehaviour,
+} from './misbehaviour/knobs.js';
+import { misbehaveBody } from './misbehaviour/rewrite.js';
+import { MisbehaviourStore } from './misbehaviour/store.js';
 import { Fleet, fleetAnchorMs } from './model/fleet.js';
 import type { ResolvedOptions } from './options.js';
 import { planAllows } from './plan-access.js';
-import { MemoryRequestLog, stripKey, toTemplate } from './request-log.js';
+import { MemoryRequestLog, stripKey, toTemplate, type InjectedBy } from './request-log.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerDeviceTelemetryRoutes } from './routes/device-telemetry.js';
 import { registerLifetimeRoutes } from './routes/lifetime.js';
@@ -41,6 +50,12 @@ export interface SimServer {
   tokens: TokenStore;
   requestLog: MemoryRequestLog;
   setFaults(faults: FaultOptions): void;
+  /** Per-system knobs in force (misbehaviour/knobs.ts). */
+  misbehaviour: MisbehaviourStore;
+  /** Replaces every system's knobs; throws an Error naming a bad knob. */
+  setMisbehaviour(options: MisbehaviourOptions): void;
+  /** Sets (undefined: clears) one system's knobs; throws an Error naming a bad knob. */
+  setSystemMisbehaviour(systemId: number, knobs: SystemMisbehaviour | undefined): void;
   /** Destroys the sockets of requests the timeout fault left hanging. */
   releaseHung(): void;
 }
@@ -52,6 +67,7 @@ interface RequestState {
   systemId?: number;
   faultN?: number;
   bodyFault?: BodyFault | null;
+  injected?: InjectedBy;
 }
 
 const API_PREFIX = '/api/v4/';
@@ -136,6 +152,12 @@ export function buildServer(options: ResolvedOptions): SimServer {
   const hung = new Set<Socket>();
   let faults: FaultOptions = options.faults;
   let faultCounter = 0;
+  // Every route template registered below: knobs naming another one are refused.
+  const knownRoutes = new Set<string>();
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith(API_PREFIX)) knownRoutes.add(toTemplate(route.url));
+  });
+  const misbehaviour = new MisbehaviourStore(knownRoutes);
 
   // OAuth forms arrive url-encoded; Node's URLSearchParams is all the parser needed.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
@@ -154,6 +176,7 @@ export function buildServer(options: ResolvedOptions): SimServer {
       status,
       ...(state?.keyId !== undefined ? { apiKeyId: state.keyId } : {}),
       ...(state?.systemId !== undefined ? { systemId: state.systemId } : {}),
+      ...(state?.injected !== undefined ? { injected: state.injected } : {}),
     });
   };
 
@@ -180,6 +203,18 @@ export function buildServer(options: ResolvedOptions): SimServer {
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (!bearer || !tokens.isValidAccessToken(bearer)) return unauthorized();
     if (!planAllows(plan, state.route)) return unauthorized('Not authorized to access requested resource');
+    // A system's refusals are the API's own answer, like the plan check above: decided before the
+    // random transport faults, so every request to a refused route gets the refusal.
+    const knobs = misbehaviour.of(state.systemId);
+    const refusal = refusalFor(knobs, state.route);
+    if (refusal?.status === 401) {
+      state.injected = 'knob:unauthorized';
+      return unauthorized('Not authorized to access requested resource');
+    }
+    if (refusal?.status === 501) {
+      state.injected = 'knob:notImplemented';
+      return reply.code(501).type('application/json').send(notImplementedBody());
+    }
 
     faultCounter += 1;
     const n = faultCounter;
@@ -190,9 +225,11 @@ export function buildServer(options: ResolvedOptions): SimServer {
         // Never answer: the client must give up by itself. close() destroys the socket.
         reply.hijack();
         hung.add(request.raw.socket);
+        state.injected = 'fault:timeout';
         record(request, 0);
         return reply;
       case 'error':
+        state.injected = 'fault:error';
         if (fault.status === 500)
           return reply
             .code(500)
@@ -204,6 +241,7 @@ export function buildServer(options: ResolvedOptions): SimServer {
             `<html><body><h1>${fault.status} ${fault.status === 502 ? 'Bad Gateway' : 'Service Unavailable'}</h1></body></html>`,
           );
       case 'burst429': {
+        state.injected = 'fault:burst429';
         const now = options.now();
         return reply.code(429).send(
           tooManyRequests(
@@ -223,6 +261,10 @@ export function buildServer(options: ResolvedOptions): SimServer {
       case 'none':
         state.faultN = n;
         state.bodyFault = fault.body;
+        if (answersMalformed(knobs, state.route)) {
+          state.bodyFault = 'malformed';
+          state.injected = 'knob:malformed';
+        } else if (fault.body) state.injected = `fault:${fault.body}`;
         return undefined;
     }
   };
@@ -238,6 +280,13 @@ export function buildServer(options: ResolvedOptions): SimServer {
     if (!request.url.startsWith(API_PREFIX)) return;
     const answered = await gateway(request, reply, state);
     if (answered) return answered;
+  });
+
+  // A system's body knobs (misbehaviour/rewrite.ts); a system without knobs keeps its body as is.
+  app.addHook('preSerialization', async (request, reply, payload) => {
+    const state = states.get(request);
+    if (!state || reply.statusCode !== 200 || !request.url.startsWith(API_PREFIX)) return payload;
+    return misbehaveBody(state.route, payload, state.systemId, misbehaviour, fleet);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -277,6 +326,7 @@ export function buildServer(options: ResolvedOptions): SimServer {
 
   registerOauthRoutes(app, ctx, tokens);
   registerApiRoutes(app, ctx);
+  misbehaviour.replace(options.misbehaviour);
   const server: SimServer = {
     app,
     ctx,
@@ -285,6 +335,13 @@ export function buildServer(options: ResolvedOptions): SimServer {
     requestLog,
     setFaults(next) {
       faults = next;
+    },
+    misbehaviour,
+    setMisbehaviour(next) {
+      misbehaviour.replace(next);
+    },
+    setSystemMisbehaviour(systemId, knobs) {
+      misbehaviour.set(systemId, knobs);
     },
     releaseHung() {
       for (const socket of hung) socket.destroy();
