@@ -1,6 +1,7 @@
 // What every route module gets: the fleet, the simulated clock, the options, and the small helpers
 // all routes share (system lookup with the spec's 404, parameter errors with the spec's 422).
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { SystemFaults } from './faults.js';
 import type { Fleet } from './model/fleet.js';
 import type { SystemProfile } from './model/profile.js';
 import type { ResolvedOptions } from './options.js';
@@ -13,16 +14,23 @@ export interface SimContext {
   /** The simulated clock, epoch seconds (floored). */
   nowSec(): number;
   options: ResolvedOptions;
+  /** The per-system metadata faults in force (switchable while running). */
+  systemFaults(): SystemFaults;
   /** The system named by the `system_id` path parameter, or undefined after answering 404/422. */
   systemOr404(request: FastifyRequest, reply: FastifyReply): SystemProfile | undefined;
   /** Answers 422 with the spec's body. */
   reply422(reply: FastifyReply, details: string): FastifyReply;
 }
 
-export function createContext(fleet: Fleet, options: ResolvedOptions): SimContext {
+export function createContext(
+  fleet: Fleet,
+  options: ResolvedOptions,
+  systemFaults: () => SystemFaults = () => options.systemFaults,
+): SimContext {
   return {
     fleet,
     options,
+    systemFaults,
     now: () => options.now(),
     nowSec: () => Math.floor(options.now() / 1000),
     systemOr404(request, reply) {

@@ -21,6 +21,14 @@ export interface FaultOptions {
   only?: string[];
 }
 
+/** Misbehaviour of single systems' metadata, for the quarantine and failed-discovery tests. */
+export interface SystemFaults {
+  /** System id → the `timezone` of its list, search and detail answers; null: the field is left out. */
+  timeZones?: Record<number, string | null>;
+  /** Systems whose device list (`/api/v4/systems/{id}/devices`) answers malformed JSON. */
+  malformedDevices?: number[];
+}
+
 export type BodyFault = 'malformed' | 'truncated' | 'drift';
 
 export type FaultDecision =

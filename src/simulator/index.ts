@@ -2,13 +2,13 @@
 // fleet (the truth tests compare against), stop it.
 import { buildServer } from './server.js';
 import { resolveOptions, type SimulatorOptions } from './options.js';
-import type { FaultOptions } from './faults.js';
+import type { FaultOptions, SystemFaults } from './faults.js';
 import type { RequestLog } from './request-log.js';
 import type { Fleet } from './model/fleet.js';
 
 export type { SimulatorOptions } from './options.js';
 export { DEFAULT_API_KEYS } from './options.js';
-export type { FaultOptions } from './faults.js';
+export type { FaultOptions, SystemFaults } from './faults.js';
 export { parseFaultSpec } from './faults.js';
 export type { RequestLog, RequestLogEntry } from './request-log.js';
 export { Fleet, FIRST_SYSTEM_ID } from './model/fleet.js';
@@ -21,6 +21,8 @@ export interface RunningSimulator {
   /** The model, for tests that compare against the truth. */
   fleet: Fleet;
   setFaults(faults: FaultOptions): void;
+  /** Switches the per-system metadata faults (`SimulatorOptions.systemFaults`) for the rest of the run. */
+  setSystemFaults(faults: SystemFaults): void;
   /** A token pair as if the user had authorised. */
   issueTokenPair(): { access_token: string; refresh_token: string; expires_in: number };
   /** A code for `auth exchange --code`. */
@@ -42,6 +44,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     requestLog: server.requestLog,
     fleet: server.fleet,
     setFaults: (faults) => server.setFaults(faults),
+    setSystemFaults: (faults) => server.setSystemFaults(faults),
     issueTokenPair: () => server.tokens.issuePair(),
     issueAuthorizationCode: () => server.tokens.issueCode(),
     async close() {

@@ -1,7 +1,7 @@
 // SimulatorOptions and their defaults, resolved once at start-up.
 import { PLAN_PRESETS, type PlanLimits, type PlanName } from '../enphase/plans.js';
 import type { Logger } from '../log.js';
-import type { FaultOptions } from './faults.js';
+import type { FaultOptions, SystemFaults } from './faults.js';
 
 export interface SimulatorOptions {
   /** 0/undefined: a free port. */
@@ -28,6 +28,8 @@ export interface SimulatorOptions {
   refreshTokenTtlSec?: number;
   /** All off by default. */
   faults?: FaultOptions;
+  /** Per-system metadata faults; none by default. */
+  systemFaults?: SystemFaults;
   /** Default silent. */
   logger?: Logger;
 }
@@ -53,6 +55,7 @@ export interface ResolvedOptions {
   accessTokenTtlSec: number;
   refreshTokenTtlSec: number;
   faults: FaultOptions;
+  systemFaults: SystemFaults;
   logger: Logger | undefined;
 }
 
@@ -72,6 +75,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     accessTokenTtlSec: options.accessTokenTtlSec ?? 86_400,
     refreshTokenTtlSec: options.refreshTokenTtlSec ?? 30 * 86_400,
     faults: options.faults ?? {},
+    systemFaults: options.systemFaults ?? {},
     logger: options.logger,
   };
 }

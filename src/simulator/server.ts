@@ -14,7 +14,13 @@ import type { Socket } from 'node:net';
 import type { PlanName } from '../enphase/plans.js';
 import { createContext, type SimContext } from './context.js';
 import { unauthorizedFor } from './errors.js';
-import { applyBodyFault, decideFault, type BodyFault, type FaultOptions } from './faults.js';
+import {
+  applyBodyFault,
+  decideFault,
+  type BodyFault,
+  type FaultOptions,
+  type SystemFaults,
+} from './faults.js';
 import { RateLimits, type LimitDecision } from './limits.js';
 import { Fleet, fleetAnchorMs } from './model/fleet.js';
 import type { ResolvedOptions } from './options.js';
@@ -41,6 +47,7 @@ export interface SimServer {
   tokens: TokenStore;
   requestLog: MemoryRequestLog;
   setFaults(faults: FaultOptions): void;
+  setSystemFaults(faults: SystemFaults): void;
   /** Destroys the sockets of requests the timeout fault left hanging. */
   releaseHung(): void;
 }
@@ -123,7 +130,8 @@ export function buildServer(options: ResolvedOptions): SimServer {
     systems: options.systems,
     anchorMs: fleetAnchorMs(options.now()),
   });
-  const ctx = createContext(fleet, options);
+  let systemFaults: SystemFaults = options.systemFaults;
+  const ctx = createContext(fleet, options, () => systemFaults);
   const tokens = new TokenStore({
     seed: options.seed,
     now: options.now,
@@ -243,6 +251,14 @@ export function buildServer(options: ResolvedOptions): SimServer {
   app.addHook('onSend', async (request, reply, payload) => {
     const state = states.get(request);
     if (
+      state?.route === '/api/v4/systems/{system_id}/devices' &&
+      state.systemId !== undefined &&
+      systemFaults.malformedDevices?.includes(state.systemId) &&
+      reply.statusCode === 200 &&
+      typeof payload === 'string'
+    )
+      return applyBodyFault('malformed', payload, options.seed, 0);
+    if (
       !state?.bodyFault ||
       state.faultN === undefined ||
       reply.statusCode !== 200 ||
@@ -285,6 +301,9 @@ export function buildServer(options: ResolvedOptions): SimServer {
     requestLog,
     setFaults(next) {
       faults = next;
+    },
+    setSystemFaults(next) {
+      systemFaults = next;
     },
     releaseHung() {
       for (const socket of hung) socket.destroy();

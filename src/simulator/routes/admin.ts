@@ -1,6 +1,6 @@
 // Admin routes under /__sim/ for child processes and the demo: no auth, not counted, not logged.
 import type { FastifyInstance } from 'fastify';
-import type { FaultOptions } from '../faults.js';
+import type { FaultOptions, SystemFaults } from '../faults.js';
 import { matchesFilter, type RequestLogFilter } from '../request-log.js';
 import type { SimServer } from '../server.js';
 import { tokenResponse } from './oauth.js';
@@ -26,6 +26,12 @@ export function registerAdminRoutes(app: FastifyInstance, server: SimServer): vo
     const faults = (request.body ?? {}) as FaultOptions;
     server.setFaults(faults);
     return { faults };
+  });
+
+  app.post('/__sim/system-faults', async (request) => {
+    const systemFaults = (request.body ?? {}) as SystemFaults;
+    server.setSystemFaults(systemFaults);
+    return { systemFaults };
   });
 
   app.post('/__sim/tokens', async () => tokenResponse(server.ctx, server.tokens.issuePair()));

@@ -18,7 +18,7 @@ const SORT_DETAILS =
 export function systemJson(ctx: SimContext, system: SystemProfile): SystemItem & SystemDetail {
   const nowSec = ctx.nowSec();
   const reportedAt = lastReportAt(system, nowSec);
-  return {
+  const body: SystemItem & SystemDetail = {
     system_id: system.id,
     name: system.name,
     public_name: system.publicName,
@@ -42,6 +42,10 @@ export function systemJson(ctx: SimContext, system: SystemProfile): SystemItem &
     reference: system.reference,
     other_references: [system.reference],
   };
+  const zone = ctx.systemFaults().timeZones?.[system.id];
+  if (zone === null) delete body.timezone;
+  else if (zone !== undefined) body.timezone = zone;
+  return body;
 }
 
 interface Paging {
