@@ -1,8 +1,9 @@
 // `enphase-etl status [--system ids] [--limit N] [--json]`: per system and dataset the watermark
 // (in the system's local time), its lag, the last sync, the last error and whether the dataset is
-// unavailable on this plan; the month's quota from the client's ledger and whether a 429 blocks
-// it; queue counts and the failed jobs with their reasons (the dead-letter view). Everything is
-// read in a few pipelined passes, so 10,000 systems cost a handful of round trips, not 10,000.
+// unavailable on this plan; systems with a problem (quarantined, or their discovery failed); the
+// month's quota from the client's ledger and whether a 429 blocks it; queue counts and the failed
+// jobs with their reasons (the dead-letter view). Everything is read in a few pipelined passes, so
+// 10,000 systems cost a handful of round trips, not 10,000.
 import type { Command } from 'commander';
 import type { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../config.js';
