@@ -35,7 +35,9 @@ describe('apiMetadataProblem', () => {
   it('a device list needs its devices object; an empty one is usable', () => {
     const zone = item('Europe/Berlin');
     expect(apiMetadataProblem(zone, devices({ system_id: 7, devices: { micros: [] } }))).toBeUndefined();
-    expect(apiMetadataProblem(zone, devices({ system_id: 7, total_devices: 0, devices: {} }))).toBeUndefined();
+    expect(
+      apiMetadataProblem(zone, devices({ system_id: 7, total_devices: 0, devices: {} })),
+    ).toBeUndefined();
     for (const bad of [{ system_id: 7 }, { devices: null }, { devices: [] }, { devices: 'micros' }])
       expect(apiMetadataProblem(zone, devices(bad))).toBe('the device list answer has no devices object');
   });
