@@ -45,18 +45,41 @@ export function budgetInput(
   return input;
 }
 
-/** The registry's size and a sample of at most `sampleSize` entries (the first HSCAN pages). */
+/**
+ * The registry's size and a sample of at most `sampleSize` entries (the first HSCAN pages). The
+ * registry lists usable systems only; when the sample is the whole registry, its size is the
+ * count (a stored entry with unusable metadata is not costed).
+ */
 export async function registrySample(
   registry: RegistryStore,
   sampleSize = PLAN_SAMPLE_SIZE,
 ): Promise<{ count: number; sample: SystemInfo[] }> {
-  const count = await registry.count();
+  const stored = await registry.count();
   const sample: SystemInfo[] = [];
-  if (count > 0) {
-    for await (const page of registry.list()) {
-      sample.push(...page.slice(0, sampleSize - sample.length));
-      if (sample.length >= sampleSize) break;
-    }
+  if (stored === 0) return { count: 0, sample };
+  for await (const page of registry.list()) {
+    sample.push(...page.slice(0, sampleSize - sample.length));
+    if (sample.length >= sampleSize) return { count: stored, sample };
   }
-  return { count, sample };
+  return { count: sample.length, sample };
+}
+
+/** Systems the plan leaves out: quarantined, or never discovered (a failed discovery, no stored facts). */
+export interface SystemsLeftOut {
+  quarantined: number;
+  discoveryFailed: number;
+}
+
+/**
+ * The registry keeps only usable systems, so the sample above never holds a system with a problem;
+ * this says how many were left out, for `plan` and the scheduler's log.
+ */
+export async function systemsLeftOut(registry: RegistryStore): Promise<SystemsLeftOut> {
+  const problems = await registry.problems.list();
+  const failed = problems.filter((p) => p.kind === 'discovery-failed').map((p) => p.id);
+  const withFacts = new Set((await registry.getMany(failed)).map((e) => e.id));
+  return {
+    quarantined: problems.filter((p) => p.kind === 'quarantined').length,
+    discoveryFailed: failed.filter((id) => !withFacts.has(id)).length,
+  };
 }

@@ -45,6 +45,14 @@ export function formatSummary(what: string, summary: CommandSummary): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The exit code of a run that was not interrupted: 1 when any system failed — its data, or its
+ * discovery or quarantine (such a system's job fails at once and is counted here).
+ */
+export function exitCodeOf(summary: CommandSummary): 0 | 1 {
+  return summary.failed.length > 0 ? 1 : 0;
+}
+
 /** SIGINT/SIGTERM → abort (graceful stop); the returned function removes the handlers. */
 function abortOnSignal(controller: AbortController): () => void {
   const on = (): void => controller.abort();
@@ -71,7 +79,7 @@ export async function runOneShotCommand(
     const summary = await work(runtime, controller.signal);
     process.stdout.write(formatSummary(what, summary));
     if (summary.interrupted) throw new InterruptedError(interruptedMessage);
-    if (summary.failed.length > 0) process.exitCode = 1;
+    if (exitCodeOf(summary) === 1) process.exitCode = 1;
   } catch (error) {
     if (error instanceof UnknownSystemsError) throw new UsageError(error.message);
     throw error;

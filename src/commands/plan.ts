@@ -3,7 +3,14 @@
 // configuration and the registry's systems (docs/budget.md). Reads Redis only; sends no request.
 import type { Command } from 'commander';
 import { Redis } from 'ioredis';
-import { budgetInput, datasetsFor, registrySample, type PlanDatasets } from '../budget-input.js';
+import {
+  budgetInput,
+  datasetsFor,
+  registrySample,
+  systemsLeftOut,
+  type PlanDatasets,
+  type SystemsLeftOut,
+} from '../budget-input.js';
 import { planBudget, DAY_MS, type BudgetInput, type BudgetPlan } from '../budget-plan.js';
 import { loadConfig, type Config } from '../config.js';
 import type { SystemInfo } from '../extractors/index.js';
@@ -53,6 +60,8 @@ export interface PlanReport {
     syncIntervalMs: number | null;
   };
   systems: SystemsSource;
+  /** Known systems the plan does not cost: quarantined, or whose discovery failed (`status` lists them). */
+  leftOut: SystemsLeftOut;
   datasets: PlanDatasets;
   plan: BudgetPlan;
 }
@@ -83,8 +92,12 @@ export async function buildPlanReport(
 ): Promise<PlanReport> {
   const datasets = datasetsFor(config);
   let registry: { count: number; sample: SystemInfo[] } | undefined;
-  if (options.redis)
-    registry = await registrySample(new RegistryStore(options.redis, options.keys ?? createKeys()));
+  let leftOut: SystemsLeftOut = { quarantined: 0, discoveryFailed: 0 };
+  if (options.redis) {
+    const store = new RegistryStore(options.redis, options.keys ?? createKeys());
+    registry = await registrySample(store);
+    leftOut = await systemsLeftOut(store);
+  }
   let systems: BudgetInput['systems'];
   let source: SystemsSource;
   if (options.systems !== undefined) {
@@ -119,6 +132,7 @@ export async function buildPlanReport(
       syncIntervalMs: config.syncIntervalMs ?? null,
     },
     systems: source,
+    leftOut,
     datasets,
     plan,
   };
@@ -176,6 +190,14 @@ export function formatPlanReport(report: PlanReport): string[] {
     out.push(
       `Systems: assuming ONE fully equipped system (20 micros, both meters, an IQ Battery, an EV charger): ${systems.why}. Ask "what if" with --systems N.`,
     );
+  }
+  const { quarantined, discoveryFailed } = report.leftOut;
+  if (quarantined + discoveryFailed > 0) {
+    const parts = [
+      ...(quarantined > 0 ? [`${int(quarantined)} quarantined (metadata not usable)`] : []),
+      ...(discoveryFailed > 0 ? [`${int(discoveryFailed)} whose discovery failed`] : []),
+    ];
+    out.push(`Left out of the plan: ${parts.join(', ')}; \`enphase-etl status\` lists them.`);
   }
   out.push(
     `Settle window ${humanDuration(c.settleWindowMs)}; cadence ${c.syncIntervalMs === null ? 'planned from the quota' : `SYNC_INTERVAL=${humanDuration(c.syncIntervalMs)}`}.`,

@@ -1,8 +1,9 @@
 // `enphase-etl status [--system ids] [--limit N] [--json]`: per system and dataset the watermark
 // (in the system's local time), its lag, the last sync, the last error and whether the dataset is
-// unavailable on this plan; the month's quota from the client's ledger and whether a 429 blocks
-// it; queue counts and the failed jobs with their reasons (the dead-letter view). Everything is
-// read in a few pipelined passes, so 10,000 systems cost a handful of round trips, not 10,000.
+// unavailable on this plan; systems with a problem (quarantined, or their discovery failed); the
+// month's quota from the client's ledger and whether a 429 blocks it; queue counts and the failed
+// jobs with their reasons (the dead-letter view). Everything is read in a few pipelined passes, so
+// 10,000 systems cost a handful of round trips, not 10,000.
 import type { Command } from 'commander';
 import type { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../config.js';
@@ -14,6 +15,7 @@ import { openQueues, QUEUE_NAMES, type QueueName } from '../jobs/queues.js';
 import { apiKeyId, createKeys, type RedisKeys } from '../state/keys.js';
 import type { LastError } from '../state/last-errors.js';
 import { RegistryStore, type RegistryEntry } from '../state/registry.js';
+import type { SystemProblem } from '../state/system-problems.js';
 import { readSystemStates, SYSTEMS_PER_PIPELINE, type SystemState } from '../state/system-states.js';
 import { isStillUnavailable, type Unavailability } from '../state/unavailable.js';
 import { ConfigError } from '../config.js';
@@ -40,8 +42,11 @@ export interface DatasetStatus {
 export interface SystemStatus {
   id: number;
   name: string | null;
-  timeZone: string;
+  /** null: a system known only by its problem, whose API answer had no time zone. */
+  timeZone: string | null;
   status: string | null;
+  /** Quarantined, or its last discovery failed (src/state/system-problems.ts). */
+  problem: SystemProblem | null;
   datasets: DatasetStatus[];
 }
 
@@ -107,13 +112,17 @@ function localTime(epochSeconds: number, timeZone: string): string {
  * other dataset that has state (a watermark, an error, a mark) — nothing known is hidden.
  */
 function systemStatus(
-  entry: RegistryEntry,
+  known: { entry: RegistryEntry; problem?: SystemProblem } | { problem: SystemProblem },
   state: SystemState | undefined,
   lastSync: Record<string, number>,
   planned: readonly DatasetName[],
   nowMs: number,
 ): SystemStatus {
-  const names = new Set<string>(planned.filter((d) => EXTRACTORS[d].appliesTo(entry)));
+  const entry = 'entry' in known ? known.entry : undefined;
+  const problem = known.problem ?? null;
+  const timeZone = entry?.timeZone ?? problem?.timeZone ?? null;
+  // A system without usable metadata has no planned datasets: only what it has state for.
+  const names = new Set<string>(entry ? planned.filter((d) => EXTRACTORS[d].appliesTo(entry)) : []);
   for (const d of Object.keys(state?.watermarks ?? {})) names.add(d);
   for (const d of Object.keys(state?.lastErrors ?? {})) names.add(d);
   for (const d of Object.keys(state?.unavailable ?? {})) names.add(d);
@@ -123,7 +132,7 @@ function systemStatus(
     return {
       dataset,
       watermark,
-      watermarkLocal: watermark === null ? null : localTime(watermark, entry.timeZone),
+      watermarkLocal: watermark === null ? null : localTime(watermark, timeZone ?? 'UTC'),
       lagSeconds: watermark === null ? null : Math.max(0, Math.floor(nowMs / 1000) - watermark),
       lastSyncAt: lastSync[dataset] ?? null,
       lastError: state?.lastErrors[dataset] ?? null,
@@ -131,16 +140,20 @@ function systemStatus(
     };
   });
   return {
-    id: entry.id,
-    name: entry.name ?? null,
-    timeZone: entry.timeZone,
-    status: entry.status ?? null,
+    id: 'entry' in known ? known.entry.id : known.problem.id,
+    name: entry?.name ?? problem?.name ?? null,
+    timeZone,
+    status: entry?.status ?? null,
+    problem,
     datasets,
   };
 }
 
-/** How much a system needs attention: errors, then active unavailability, then the largest lag. */
-function attentionScore(s: SystemStatus): [number, number, number] {
+/**
+ * How much a system needs attention: a quarantine or failed discovery, then errors, then active
+ * unavailability, then the largest lag.
+ */
+function attentionScore(s: SystemStatus): [number, number, number, number] {
   let errors = 0;
   let unavailable = 0;
   let lag = 0;
@@ -149,14 +162,14 @@ function attentionScore(s: SystemStatus): [number, number, number] {
     if (d.unavailable?.active) unavailable++;
     lag = Math.max(lag, d.lagSeconds ?? 0);
   }
-  return [errors, unavailable, lag];
+  return [s.problem ? 1 : 0, errors, unavailable, lag];
 }
 
 /** Systems needing attention first (see attentionScore), then by id. */
 function byAttention(systems: SystemStatus[]): SystemStatus[] {
   const scored = systems.map((system) => ({ system, score: attentionScore(system) }));
   scored.sort((a, b) => {
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 4; i++) {
       const diff = (b.score[i] ?? 0) - (a.score[i] ?? 0);
       if (diff !== 0) return diff;
     }
@@ -247,17 +260,35 @@ export async function collectStatus(
 ): Promise<StatusReport> {
   const registry = new RegistryStore(redis, keys);
   let entries: RegistryEntry[] = [];
-  if (options.systemIds) entries = await registry.getMany(options.systemIds);
-  else for await (const page of registry.list()) entries.push(...page);
-  const ids = entries.map((e) => e.id);
+  let problems: SystemProblem[];
+  if (options.systemIds) {
+    entries = await registry.getMany(options.systemIds);
+    problems = [...(await registry.problems.getMany(options.systemIds)).values()];
+  } else {
+    for await (const page of registry.list()) entries.push(...page);
+    problems = await registry.problems.list();
+  }
+  // Every known system: those with usable metadata, with their problem if their last discovery
+  // failed, and those known only by their problem.
+  const problemOf = new Map(problems.map((p) => [p.id, p]));
+  const usable = new Set(entries.map((e) => e.id));
+  const known = [
+    ...entries.map((entry) => {
+      const problem = problemOf.get(entry.id);
+      return problem ? { entry, problem } : { entry };
+    }),
+    ...problems.filter((p) => !usable.has(p.id)).map((problem) => ({ problem })),
+  ];
+  const idOf = (k: (typeof known)[number]): number => ('entry' in k ? k.entry.id : k.problem.id);
+  const ids = known.map(idOf);
   const [states, lastSyncs] = await Promise.all([
     readSystemStates(redis, keys, ids),
     readLastSyncs(redis, keys, ids),
   ]);
   const planned = datasetsFor(config).planned;
   const systems = byAttention(
-    entries.map((entry) =>
-      systemStatus(entry, states.get(String(entry.id)), lastSyncs.get(entry.id) ?? {}, planned, options.now),
+    known.map((k) =>
+      systemStatus(k, states.get(String(idOf(k))), lastSyncs.get(idOf(k)) ?? {}, planned, options.now),
     ),
   );
 
@@ -348,8 +379,16 @@ export function formatStatus(report: StatusReport): string[] {
   for (const system of shown) {
     const label = system.name ? ` "${system.name}"` : '';
     out.push(
-      `System ${system.id}${label} (${system.timeZone})${system.status ? `, status ${system.status}` : ''}`,
+      `System ${system.id}${label} (${system.timeZone ?? 'no time zone'})${system.status ? `, status ${system.status}` : ''}`,
     );
+    const p = system.problem;
+    if (p) {
+      const what =
+        p.kind === 'quarantined'
+          ? 'QUARANTINED (its jobs fail at once; rechecked at every discovery)'
+          : 'DISCOVERY FAILED (retried at the next discovery)';
+      out.push(`  ${what} since ${iso(p.since)}: ${oneLine(p.reason)}`);
+    }
     const rows = system.datasets.map((d) => {
       const notes: string[] = [];
       if (d.unavailable) {

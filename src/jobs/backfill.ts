@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { DATASET_NAMES, type DatasetName } from '../datasets.js';
 import type { RegistryEntry } from '../state/registry.js';
+import type { SystemProblem } from '../state/system-problems.js';
 import { discoverSystems } from './discover.js';
 import { runOneShot, type OneShotOptions, type OneShotSummary } from './one-shot.js';
 import {
@@ -22,30 +23,62 @@ export class UnknownSystemsError extends Error {
   override name = 'UnknownSystemsError';
 }
 
-/** The registry entries of the selection; systems the registry lacks are discovered first. */
-export async function resolveSystems(runtime: Runtime, selection: SystemSelection): Promise<RegistryEntry[]> {
+export interface ResolvedSelection {
+  /** Systems with usable metadata (their registry entries), by id. */
+  systems: RegistryEntry[];
+  /** Systems of the selection discovery could not use (quarantined, or never discovered), by id. */
+  problems: SystemProblem[];
+}
+
+/**
+ * The systems of a selection. Systems the registry lacks are discovered first, and so are the
+ * systems with a problem (a failed discovery or a quarantine): a run looks at them again, so a
+ * device list that answers again, or a time zone fixed at Enphase, counts at once. An id that
+ * the API does not know (404) throws UnknownSystemsError.
+ */
+export async function resolveSelection(
+  runtime: Runtime,
+  selection: SystemSelection,
+): Promise<ResolvedSelection> {
   const discoverDeps = {
     client: runtime.client,
     registry: runtime.registry,
     logger: runtime.logger,
     now: runtime.now,
   };
+  const { registry } = runtime;
+  let entries: RegistryEntry[] = [];
+  let problems: SystemProblem[];
   if (selection === 'all') {
-    if ((await runtime.registry.count()) === 0) await discoverSystems(discoverDeps);
-    const all: RegistryEntry[] = [];
-    for await (const page of runtime.registry.list()) all.push(...page);
-    return all.sort((a, b) => a.id - b.id);
+    const flagged = await registry.problems.list();
+    if ((await registry.count()) === 0 && flagged.length === 0) await discoverSystems(discoverDeps);
+    else if (flagged.length > 0) await discoverSystems(discoverDeps, { systemIds: flagged.map((p) => p.id) });
+    for await (const page of registry.list()) entries.push(...page);
+    problems = await registry.problems.list();
+  } else {
+    const known = new Set((await registry.getMany(selection)).map((e) => e.id));
+    const flagged = await registry.problems.getMany(selection);
+    const again = selection.filter((id) => !known.has(id) || flagged.has(id));
+    if (again.length > 0) await discoverSystems(discoverDeps, { systemIds: again });
+    entries = await registry.getMany(selection);
+    problems = [...(await registry.problems.getMany(selection)).values()];
+    const found = new Set([...entries.map((e) => e.id), ...problems.map((p) => p.id)]);
+    const unknown = selection.filter((id) => !found.has(id));
+    if (unknown.length > 0) throw new UnknownSystemsError(`unknown system(s): ${unknown.join(', ')}`);
   }
-  const known = await runtime.registry.getMany(selection);
-  const missing = selection.filter((id) => !known.some((e) => e.id === id));
-  if (missing.length > 0) {
-    await discoverSystems(discoverDeps, { systemIds: missing });
-    const found = await runtime.registry.getMany(missing);
-    const still = missing.filter((id) => !found.some((e) => e.id === id));
-    if (still.length > 0) throw new UnknownSystemsError(`unknown system(s): ${still.join(', ')}`);
-    known.push(...found);
-  }
-  return known.sort((a, b) => a.id - b.id);
+  // A system whose discovery failed but that has usable stored facts is synced with them.
+  const usable = new Set(entries.map((e) => e.id));
+  return {
+    systems: entries.sort((a, b) => a.id - b.id),
+    problems: problems
+      .filter((p) => p.kind === 'quarantined' || !usable.has(p.id))
+      .sort((a, b) => a.id - b.id),
+  };
+}
+
+/** The usable systems of a selection (see resolveSelection). */
+export async function resolveSystems(runtime: Runtime, selection: SystemSelection): Promise<RegistryEntry[]> {
+  return (await resolveSelection(runtime, selection)).systems;
 }
 
 /** Requested datasets split into those the configured plan includes and those it does not (pure). */
@@ -82,10 +115,12 @@ export async function backfill(
   request: BackfillRequest,
   options: OneShotOptions = {},
 ): Promise<BackfillSummary> {
-  const systems = await resolveSystems(runtime, request.systems);
+  const { systems, problems } = await resolveSelection(runtime, request.systems);
   const { included, notInPlan } = splitByPlan(request.datasets, runtime.config);
   const runId = newRunId();
-  const jobs = systems.map((system) => {
+  // Systems with a problem get their job too: it fails at once, naming the problem, and the run
+  // counts it as failed (exit 1).
+  const jobs = [...systems, ...problems].map((system) => {
     const data: BackfillJobData = {
       systemId: system.id,
       fromDate: request.fromDate,
@@ -120,9 +155,9 @@ export async function syncNow(
   selection: SystemSelection,
   options: OneShotOptions = {},
 ): Promise<OneShotSummary> {
-  const systems = await resolveSystems(runtime, selection);
+  const { systems, problems } = await resolveSelection(runtime, selection);
   const runId = newRunId();
-  const jobs = systems.map((system) => ({
+  const jobs = [...systems, ...problems].map((system) => ({
     id: `sync-now-${system.id}-${runId}`,
     systemId: system.id,
     data: { systemId: system.id, all: true } satisfies SyncJobData,

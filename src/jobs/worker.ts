@@ -5,6 +5,7 @@
 // dataset is marked unavailable and skipped. A killed worker's active job is stalled: its lock
 // expires and BullMQ hands it to another worker.
 import { UnrecoverableError, Worker, type Job, type Processor } from 'bullmq';
+import { describeProblem } from '../state/system-problems.js';
 import { discoverSystems } from './discover.js';
 import {
   JOB_DISCOVER,
@@ -62,7 +63,14 @@ export async function settleResult(job: Job, result: SyncResult): Promise<SyncRe
 }
 
 async function processSystemJob(runtime: Runtime, job: Job, request: SyncRequest, systemId: number) {
-  const system = await runtime.registry.get(systemId);
+  const [system, problem] = await Promise.all([
+    runtime.registry.get(systemId),
+    runtime.registry.problems.get(systemId),
+  ]);
+  // A quarantined system, or one never discovered, fails at once, before any lock or request;
+  // one whose last discovery failed but has stored facts is synced with them.
+  if (problem && (problem.kind === 'quarantined' || !system))
+    throw new UnrecoverableError(describeProblem(problem));
   if (!system)
     throw new UnrecoverableError(`system ${systemId} is not in the registry (run discovery first)`);
   const log = runtime.logger.child({ systemId, jobId: job.id, queue: job.queueName });

@@ -46,6 +46,8 @@ export function createKeys(prefix: string = DEFAULT_KEY_PREFIX) {
     lastErrors: (systemId: string | number) => `${root}:errors:${systemId}`,
     /** hash: system id → JSON of the registry entry (name, time zone, operational date, …). */
     registry: `${root}:systems`,
+    /** hash: system id → JSON {kind, reason, since, checkedAt, …} of systems discovery could not use. */
+    systemProblems: `${root}:system-problems`,
 
     // jobs/: orchestration
     /** hash: dataset → epoch ms of the last sync attempt (which datasets a round finds due). */

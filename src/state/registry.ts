@@ -1,9 +1,13 @@
 // The system registry (DESIGN §2): one Redis hash, system id → JSON of what discovery learnt about
 // the system (time zone, operational date, devices, status). Sync jobs, `status` and the budget
-// planner read it; only discovery writes it.
+// planner read it; only discovery writes it. It holds systems whose metadata is usable; the
+// systems discovery could not use are kept beside it, with their problem, in `problems`
+// (system-problems.ts), so an entry read from here is always a full, usable SystemInfo.
 import type { Redis } from 'ioredis';
+import { systemInfoProblem } from '../extractors/metadata-problem.js';
 import type { SystemInfo } from '../extractors/types.js';
 import type { RedisKeys } from './keys.js';
+import { SystemProblemStore } from './system-problems.js';
 
 export type RegistryEntry = SystemInfo & {
   status?: string;
@@ -18,13 +22,18 @@ export type RegistryEntry = SystemInfo & {
 /** Entries per HSCAN page: a page of 10,000 systems' JSON stays a few megabytes at most. */
 const REGISTRY_PAGE_SIZE = 500;
 
-/** A stored JSON value, or undefined for anything without the minimum shape (skipped, not fatal). */
+/**
+ * A stored JSON value, or undefined for anything without the minimum shape or with unusable
+ * metadata (skipped, not fatal: an entry stored before quarantine existed, say with the time zone
+ * 'qui', must not reach the planner or a job; the next discovery quarantines it).
+ */
 function parseRegistryEntry(text: string): RegistryEntry | undefined {
   try {
     const value = JSON.parse(text) as Partial<RegistryEntry>;
     if (typeof value.id !== 'number' || typeof value.timeZone !== 'string') return undefined;
     if (typeof value.discoveredAt !== 'number' || typeof value.devices !== 'object' || value.devices === null)
       return undefined;
+    if (systemInfoProblem(value as RegistryEntry) !== undefined) return undefined;
     return value as RegistryEntry;
   } catch {
     return undefined;
@@ -32,10 +41,15 @@ function parseRegistryEntry(text: string): RegistryEntry | undefined {
 }
 
 export class RegistryStore {
+  /** The systems discovery could not use, with their problem. */
+  readonly problems: SystemProblemStore;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-  ) {}
+  ) {
+    this.problems = new SystemProblemStore(redis, keys);
+  }
 
   /** Writes (replaces) the entries in one HSET. */
   async upsert(entries: readonly RegistryEntry[]): Promise<void> {
