@@ -45,6 +45,32 @@ export interface PipelineWorkers {
   close(timeoutMs: number): Promise<void>;
 }
 
+/**
+ * An error that says it cannot be fixed by a retry (`retryable: false`: a bad configuration, a
+ * bad body, an unknown time zone) becomes BullMQ's UnrecoverableError, so the job is attempted
+ * once; anything else is thrown as it is and BullMQ retries it.
+ */
+export function asJobFailure(error: unknown): unknown {
+  if (error instanceof UnrecoverableError) return error;
+  if ((error as { retryable?: unknown } | null)?.retryable !== false) return error;
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new UnrecoverableError(message);
+}
+
+/**
+ * Runs a processor, turning what no retry can fix into UnrecoverableError (asJobFailure). Not
+ * during shutdown: whatever fails then is the shutdown's, and the job must stay retryable.
+ */
+function failingFast(shutdown: AbortSignal, process: Processor): Processor {
+  return async (job, token) => {
+    try {
+      return (await process(job, token)) as unknown;
+    } catch (error) {
+      throw shutdown.aborted ? error : asJobFailure(error);
+    }
+  };
+}
+
 /** A job's outcome from its SyncResult: thrown when any dataset failed (see the file comment). */
 export async function settleResult(job: Job, result: SyncResult): Promise<SyncResult> {
   if (result.failed.length === 0) return result;
@@ -153,7 +179,7 @@ export function processorFor(runtime: Runtime, queue: QueueName): Processor {
 export function startWorkers(runtime: Runtime, options: Partial<WorkerOptions> = {}): PipelineWorkers {
   const resolved = { ...DEFAULT_WORKER_OPTIONS, ...options };
   const workers = resolved.queues.map((queue) => {
-    const worker = new Worker(queue, processorFor(runtime, queue), {
+    const worker = new Worker(queue, failingFast(runtime.abort.signal, processorFor(runtime, queue)), {
       connection: runtime.redis,
       prefix: runtime.keys.bullPrefix,
       concurrency: resolved.concurrency,
