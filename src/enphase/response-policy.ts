@@ -61,9 +61,10 @@ function isDeviceEndpoint(endpoint: string): boolean {
 export function describeBody(body: string): string {
   try {
     const json = JSON.parse(body) as Record<string, unknown>;
-    const parts = [json.message, json.details, json.error, json.error_description].filter(
-      (p): p is string => typeof p === 'string' && p !== '',
-    );
+    // Strings, or lists of strings (the 501 body: {reason: '501', message: ['Not Implemented']}).
+    const parts = [json.message, json.details, json.error, json.error_description]
+      .map((p) => (Array.isArray(p) ? p.filter((x) => typeof x === 'string').join(', ') : p))
+      .filter((p): p is string => typeof p === 'string' && p !== '');
     if (parts.length > 0) return parts.join(': ').slice(0, 300);
   } catch {
     // not JSON: an HTML error page from a gateway, or plain text

@@ -5,6 +5,7 @@ import { resolveOptions, type SimulatorOptions } from './options.js';
 import type { FaultOptions } from './faults.js';
 import type { RequestLog } from './request-log.js';
 import type { Fleet } from './model/fleet.js';
+import type { SystemRefusals } from './system-refusals.js';
 
 export type { SimulatorOptions } from './options.js';
 export { DEFAULT_API_KEYS } from './options.js';
@@ -21,6 +22,8 @@ export interface RunningSimulator {
   /** The model, for tests that compare against the truth. */
   fleet: Fleet;
   setFaults(faults: FaultOptions): void;
+  /** Sets (undefined: clears) one system's refusals: route templates it answers 401 or 501. */
+  setSystemMisbehaviour(systemId: number, knobs: SystemRefusals | undefined): void;
   /** A token pair as if the user had authorised. */
   issueTokenPair(): { access_token: string; refresh_token: string; expires_in: number };
   /** A code for `auth exchange --code`. */
@@ -42,6 +45,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     requestLog: server.requestLog,
     fleet: server.fleet,
     setFaults: (faults) => server.setFaults(faults),
+    setSystemMisbehaviour: (systemId, knobs) => server.setSystemMisbehaviour(systemId, knobs),
     issueTokenPair: () => server.tokens.issuePair(),
     issueAuthorizationCode: () => server.tokens.issueCode(),
     async close() {

@@ -19,6 +19,7 @@ import { RateLimits, type LimitDecision } from './limits.js';
 import { Fleet, fleetAnchorMs } from './model/fleet.js';
 import type { ResolvedOptions } from './options.js';
 import { planAllows } from './plan-access.js';
+import { notImplementedBody, refusalFor, type SystemRefusals } from './system-refusals.js';
 import { MemoryRequestLog, stripKey, toTemplate } from './request-log.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerDeviceTelemetryRoutes } from './routes/device-telemetry.js';
@@ -41,6 +42,8 @@ export interface SimServer {
   tokens: TokenStore;
   requestLog: MemoryRequestLog;
   setFaults(faults: FaultOptions): void;
+  /** Sets (undefined: clears) one system's refusals (system-refusals.ts). */
+  setSystemMisbehaviour(systemId: number, knobs: SystemRefusals | undefined): void;
   /** Destroys the sockets of requests the timeout fault left hanging. */
   releaseHung(): void;
 }
@@ -136,6 +139,7 @@ export function buildServer(options: ResolvedOptions): SimServer {
   const hung = new Set<Socket>();
   let faults: FaultOptions = options.faults;
   let faultCounter = 0;
+  const refusals = new Map<number, SystemRefusals>();
 
   // OAuth forms arrive url-encoded; Node's URLSearchParams is all the parser needed.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
@@ -180,6 +184,13 @@ export function buildServer(options: ResolvedOptions): SimServer {
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (!bearer || !tokens.isValidAccessToken(bearer)) return unauthorized();
     if (!planAllows(plan, state.route)) return unauthorized('Not authorized to access requested resource');
+    // A system's own refusals are the API's answer, like the plan check above.
+    const refusal = refusalFor(
+      state.systemId === undefined ? undefined : refusals.get(state.systemId),
+      state.route,
+    );
+    if (refusal?.status === 401) return unauthorized('Not authorized to access requested resource');
+    if (refusal?.status === 501) return reply.code(501).type('application/json').send(notImplementedBody());
 
     faultCounter += 1;
     const n = faultCounter;
@@ -285,6 +296,10 @@ export function buildServer(options: ResolvedOptions): SimServer {
     requestLog,
     setFaults(next) {
       faults = next;
+    },
+    setSystemMisbehaviour(systemId, knobs) {
+      if (knobs) refusals.set(systemId, knobs);
+      else refusals.delete(systemId);
     },
     releaseHung() {
       for (const socket of hung) socket.destroy();
