@@ -162,6 +162,8 @@ describe('status on a real Redis', () => {
       expect(report.restrictedEndpoints).toEqual([
         expect.objectContaining({
           endpoint: '/api/v4/systems/{system_id}/devices/micros/{serial_no}/telemetry',
+          systemId: 3,
+          status: 401,
           reason: 'not in plan',
         }),
       ]);
