@@ -3,8 +3,8 @@
 // datasets that failed); not retryable (bad configuration, bad data) → UnrecoverableError, the job
 // fails at once and keeps its reason for `status` (asJobFailure does the same for any error thrown
 // with `retryable: false`). Plan restrictions and permanent answers (501, 400, 404 for a device,
-// 422) are not failures at all: the dataset is marked unavailable for the system and skipped. A killed worker's active job is stalled: its lock
-// expires and BullMQ hands it to another worker.
+// 422) are not failures at all: the dataset is marked unavailable for the system and skipped.
+// A killed worker's active job is stalled: its lock expires and BullMQ hands it to another worker.
 import { UnrecoverableError, Worker, type Job, type Processor } from 'bullmq';
 import { discoverSystems } from './discover.js';
 import {
