@@ -236,8 +236,8 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
   };
 
   /** The error for an endpoint remembered as unavailable for this system (restriction or permanent). */
-  const unavailableError = (r: Restriction, ctx: RequestContext, what: string): EnphaseError => {
-    const when = `${what} ${new Date(r.until).toISOString()}`;
+  const unavailableError = (r: Restriction, ctx: RequestContext): EnphaseError => {
+    const when = `not asked again until ${new Date(r.until).toISOString()}`;
     const where = describeContext(ctx);
     if (r.status === 401 || r.status === 403) {
       return new PlanRestrictedError(
@@ -273,7 +273,7 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
 
     const scope = { endpoint: template, ...(systemId !== undefined ? { systemId } : {}) };
     const known = await restrictions.check(scope);
-    if (known) throw unavailableError(known, ctx, 'not asked again until');
+    if (known) throw unavailableError(known, ctx);
     const accept = acceptHeaderFor(method, template);
 
     // The retry budget (retryDelay's count and time bounds) covers failures only: waits the API
@@ -380,7 +380,7 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
                   ? 'the API refused our request as invalid (a bug to report); not retried, skipped until the recheck time'
                   : 'permanent answer from the API; not retried, skipped until the recheck time',
             );
-            throw unavailableError(restriction, ctx, 'not asked again until');
+            throw unavailableError(restriction, ctx);
           }
           case 'wait-period':
             if (await quota.blockUntil(verdict.untilMs)) {
