@@ -13,6 +13,8 @@ export const DEFAULT_API_URL = 'https://api.enphaseenergy.com';
 /** A configuration that cannot work: the CLI prints `message` and exits 2, without a stack trace. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  /** Only a person can fix a configuration: a job failing with one is not tried again. */
+  readonly retryable = false;
 }
 
 const optionalText = z
@@ -217,6 +219,13 @@ export function parseConfig(env: Env): Config {
   if (e.ENPHASE_PLAN === 'custom' && (!e.ENPHASE_RATE_PER_MINUTE || !e.ENPHASE_QUOTA_PER_MONTH)) {
     throw new ConfigError(
       'invalid configuration:\n  ENPHASE_PLAN: custom needs ENPHASE_RATE_PER_MINUTE and ENPHASE_QUOTA_PER_MONTH',
+    );
+  }
+  // An access token alone lives 24 h and cannot be renewed: the service would stop a day later
+  // with nobody told why. Refuse it at start-up instead (docs/enphase-client.md, "Tokens").
+  if (e.ENPHASE_ACCESS_TOKEN !== undefined && e.ENPHASE_REFRESH_TOKEN === undefined) {
+    throw new ConfigError(
+      'invalid configuration:\n  ENPHASE_ACCESS_TOKEN is set without ENPHASE_REFRESH_TOKEN: an access token cannot be renewed on its own; set both (the pair from `enphase-etl auth exchange`), or neither and run `enphase-etl auth`',
     );
   }
   if (e.INFLUX_MAX_BUFFERED_LINES < e.INFLUX_BATCH_SIZE) {

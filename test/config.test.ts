@@ -108,6 +108,18 @@ describe('parseConfig', () => {
     );
   });
 
+  it('refuses an access token without its refresh token, naming both variables and no secret', () => {
+    const alone = () => parseConfig({ ENPHASE_ACCESS_TOKEN: 'at-secret-value' });
+    expect(alone).toThrow(ConfigError);
+    expect(alone).toThrow(/ENPHASE_ACCESS_TOKEN.*ENPHASE_REFRESH_TOKEN/);
+    expect(alone).not.toThrow(/at-secret-value/);
+    // The pair, or the refresh token alone (it gets a new pair), is fine.
+    expect(parseConfig({ ENPHASE_ACCESS_TOKEN: 'a', ENPHASE_REFRESH_TOKEN: 'r' }).enphase.refreshToken).toBe(
+      'r',
+    );
+    expect(parseConfig({ ENPHASE_REFRESH_TOKEN: 'r' }).enphase.accessToken).toBeUndefined();
+  });
+
   it('never echoes a secret value in its error message', () => {
     expect(() => parseConfig({ ENPHASE_API_KEY: 'super-secret-key', INFLUX_API: 'nope' })).toThrow(
       ConfigError,

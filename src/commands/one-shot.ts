@@ -23,6 +23,14 @@ export function parseSystems(text: string): SystemSelection {
 
 type CommandSummary = OneShotSummary & { notInPlan?: DatasetName[] };
 
+/** At most ten ids, then how many more. */
+function listIds(ids: readonly number[]): string {
+  const shown = [...ids].sort((a, b) => a - b).slice(0, 10);
+  return ids.length > shown.length
+    ? `${shown.join(', ')}, … ${ids.length - shown.length} more`
+    : shown.join(', ');
+}
+
 /** A readable summary of a one-shot run. */
 export function formatSummary(what: string, summary: CommandSummary): string {
   const lines = [
@@ -34,8 +42,10 @@ export function formatSummary(what: string, summary: CommandSummary): string {
   ];
   if (summary.notInPlan && summary.notInPlan.length > 0)
     lines.push(`  skipped, not included in the API plan: ${summary.notInPlan.join(', ')}`);
-  for (const [dataset, s] of summary.skipped)
-    lines.push(`  skipped ${dataset} on ${s.systems} system(s): ${s.reason}`);
+  for (const s of summary.skipped.values()) {
+    const ids = s.systemIds ? ` (${listIds(s.systemIds)})` : '';
+    lines.push(`  skipped ${s.dataset} on ${s.systems} system(s)${ids}: ${s.reason}`);
+  }
   if (summary.rejected !== undefined && summary.rejected.size > 0) {
     const reasons = [...summary.rejected].map(([reason, n]) => `${reason} ${n}`).join(', ');
     const total = [...summary.rejected.values()].reduce((a, b) => a + b, 0);

@@ -65,8 +65,17 @@ export interface StatusReport {
   now: number;
   plan: string;
   quota: (QuotaUsage & { blocked: boolean }) | { unknown: string };
-  /** Endpoints the API plan refused (401/403), in force now. */
-  restrictedEndpoints: Array<{ endpoint: string; until: number; reason: string }>;
+  /**
+   * Endpoints refused for a system (401/403: the plan; 501/400/404/422: permanent answers), in
+   * force now; `systemId` null for a call without a system (the systems list).
+   */
+  restrictedEndpoints: Array<{
+    endpoint: string;
+    systemId: number | string | null;
+    status: number;
+    until: number;
+    reason: string;
+  }>;
   queues: Record<QueueName, Record<string, number>>;
   failedJobs: FailedJob[];
   systems: { total: number; shown: SystemStatus[] };
@@ -229,6 +238,7 @@ async function readRestrictions(
   keys: RedisKeys,
   config: Config,
   nowMs: number,
+  systemIds: readonly number[] | undefined,
 ): Promise<StatusReport['restrictedEndpoints']> {
   if (!config.enphase.apiKey) return [];
   const restrictions = createPlanRestrictions({
@@ -237,11 +247,16 @@ async function readRestrictions(
     recheckMs: config.enphase.planRestrictionRecheckMs,
     now: () => nowMs,
   });
-  return Object.entries(await restrictions.list()).map(([endpoint, r]) => ({
-    endpoint,
-    until: r.until,
-    reason: r.reason,
-  }));
+  const wanted = systemIds ? new Set(systemIds.map(String)) : undefined;
+  return (await restrictions.list())
+    .filter((r) => r.systemId === undefined || !wanted || wanted.has(String(r.systemId)))
+    .map((r) => ({
+      endpoint: r.endpoint,
+      systemId: r.systemId ?? null,
+      status: r.status,
+      until: r.until,
+      reason: r.reason,
+    }));
 }
 
 export interface StatusOptions {
@@ -324,7 +339,7 @@ export async function collectStatus(
       now: options.now,
       plan: config.enphase.plan,
       quota: await readQuota(redis, keys, config, options.now),
-      restrictedEndpoints: await readRestrictions(redis, keys, config, options.now),
+      restrictedEndpoints: await readRestrictions(redis, keys, config, options.now, options.systemIds),
       queues: counts,
       failedJobs,
       systems: { total: systems.length, shown: systems.slice(0, options.limit) },
@@ -342,6 +357,32 @@ const oneLine = (text: string, max = 100): string => {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 };
 
+/** Systems listed by name in one restriction line; the JSON output has them all. */
+const RESTRICTED_SYSTEMS_SHOWN = 10;
+
+/** One line per endpoint and status: which systems it was refused for, until when, why. */
+function formatRestrictions(restricted: StatusReport['restrictedEndpoints']): string[] {
+  const groups = new Map<string, StatusReport['restrictedEndpoints']>();
+  for (const r of restricted) {
+    const id = `${r.status} ${r.endpoint}`;
+    groups.set(id, [...(groups.get(id) ?? []), r]);
+  }
+  return [...groups.values()].map((group) => {
+    const first = group[0]!;
+    const what = first.status === 401 || first.status === 403 ? 'Not in the plan' : 'Not available';
+    const ids = group.filter((r) => r.systemId !== null).map((r) => String(r.systemId));
+    const shown = ids.slice(0, RESTRICTED_SYSTEMS_SHOWN).join(', ');
+    const more =
+      ids.length > RESTRICTED_SYSTEMS_SHOWN ? `, … ${ids.length - RESTRICTED_SYSTEMS_SHOWN} more` : '';
+    const where =
+      ids.length === 0
+        ? 'for the API key'
+        : `for ${ids.length} system${ids.length === 1 ? '' : 's'} (${shown}${more})`;
+    const until = Math.max(...group.map((r) => r.until));
+    return `${what} (${first.status}): ${first.endpoint} ${where}, until ${iso(until)}${first.reason ? `: ${oneLine(first.reason, 80)}` : ''}.`;
+  });
+}
+
 /** The human-readable report. */
 export function formatStatus(report: StatusReport): string[] {
   const out: string[] = [];
@@ -358,11 +399,7 @@ export function formatStatus(report: StatusReport): string[] {
         : 'not blocked';
     out.push(`Quota ${q.month} (${report.plan} plan): ${int(q.total)} requests used ${of}; ${blocked}.`);
   }
-  for (const r of report.restrictedEndpoints) {
-    out.push(
-      `Not in the plan: ${r.endpoint} (until ${iso(r.until)})${r.reason ? `: ${oneLine(r.reason, 80)}` : ''}.`,
-    );
-  }
+  out.push(...formatRestrictions(report.restrictedEndpoints));
   out.push(
     `Queues: ${QUEUE_NAMES.map((name) => {
       const c = report.queues[name];

@@ -1,8 +1,10 @@
 // The Enphase API client: the one way requests reach Enphase. Every attempt goes through the same
 // gates, in this order, so each is counted and limited (got's own retry is off):
-//   plan restriction remembered? → access token → shared rate limiter → monthly ledger (which
-//   also refuses while a 429 for the month is in force) → HTTP → answer handled (200 parsed and validated; 401 refresh once; 403 or a
-//   second 401 a plan restriction; 429 wait for period_end; 5xx/network retried by retryDelay).
+//   restriction remembered for this system and endpoint? → access token → shared rate limiter →
+//   monthly ledger (which also refuses while a 429 for the month is in force) → HTTP → the
+//   answer judged by response-policy.ts (200 parsed and validated; 401 refresh once; 403 or a
+//   second 401 a plan restriction, on the systems list a refused API key; 429 wait for
+//   period_end; 501/400/404-device/422 permanent; 5xx/network retried by retryDelay).
 import { got, type Got, type Response } from 'got';
 import type { Redis } from 'ioredis';
 import { ConfigError, type Config } from '../config.js';
@@ -22,7 +24,9 @@ import type {
 import { createTokenManager, type TokenManager } from './auth.js';
 import {
   ApiError,
+  ApiKeyRefusedError,
   BadResponseError,
+  PermanentAnswerError,
   PlanRestrictedError,
   QuotaExhaustedError,
   describeContext,
@@ -30,8 +34,10 @@ import {
   type RequestContext,
 } from './errors/index.js';
 import { createRateLimiter, type RateLimiter } from './limiter.js';
-import { createQuotaLedger, nextMonthStart, type QuotaLedger } from './quota.js';
-import { createPlanRestrictions, type PlanRestrictions } from './restrictions.js';
+import { acceptHeaderFor } from './media-types.js';
+import { createQuotaLedger, type QuotaLedger } from './quota.js';
+import { describeBody, judgeAnswer } from './response-policy.js';
+import { createPlanRestrictions, type PlanRestrictions, type Restriction } from './restrictions.js';
 import { validateResponse } from './response-validator.js';
 import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry.js';
 import { sleep as defaultSleep, type Sleep } from './sleep.js';
@@ -108,47 +114,6 @@ export function fillTemplate(template: string, params: Record<string, unknown> |
   return filled.replace(/^\/+/, '');
 }
 
-/** A short, safe description of an error body: JSON message/details, or the text of an HTML page. */
-export function describeBody(body: string): string {
-  try {
-    const json = JSON.parse(body) as Record<string, unknown>;
-    const parts = [json.message, json.details, json.error, json.error_description].filter(
-      (p): p is string => typeof p === 'string' && p !== '',
-    );
-    if (parts.length > 0) return parts.join(': ').slice(0, 300);
-  } catch {
-    // not JSON: an HTML error page from a gateway, or plain text
-  }
-  const text = body
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return text === '' ? 'empty body' : text.slice(0, 200);
-}
-
-/** The 429 body's period and its end (epoch ms), and Retry-After (ms) if present. */
-export function read429(body: string, retryAfterHeader: string | undefined, nowMs: number) {
-  let period: string | undefined;
-  let periodEndMs: number | undefined;
-  try {
-    const json = JSON.parse(body) as Record<string, unknown>;
-    if (typeof json.period === 'string') period = json.period;
-    const end = Number(json.period_end);
-    // period_end is documented in epoch seconds; accept milliseconds too.
-    if (Number.isFinite(end) && end > 0) periodEndMs = end < 1e12 ? end * 1000 : end;
-  } catch {
-    // a 429 without a JSON body: Retry-After or a default wait decides
-  }
-  let retryAfterMs: number | undefined;
-  if (retryAfterHeader !== undefined) {
-    const seconds = Number(retryAfterHeader);
-    if (Number.isFinite(seconds)) retryAfterMs = Math.max(0, seconds * 1000);
-    else if (!Number.isNaN(Date.parse(retryAfterHeader)))
-      retryAfterMs = Math.max(0, Date.parse(retryAfterHeader) - nowMs);
-  }
-  return { period, periodEndMs, retryAfterMs };
-}
-
 export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
   const cfg = deps.config.enphase;
   if (!cfg.apiKey) throw new ConfigError('ENPHASE_API_KEY is not set: the Enphase client needs an API key');
@@ -216,7 +181,7 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
 
   const http: Got = got.extend({
     prefixUrl: cfg.apiUrl,
-    headers: { key: apiKey, accept: 'application/json', 'user-agent': 'enphase-etl' },
+    headers: { key: apiKey, 'user-agent': 'enphase-etl' },
     retry: { limit: 0 },
     throwHttpErrors: false,
     followRedirect: false,
@@ -270,6 +235,24 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
     return json;
   };
 
+  /** The error for an endpoint remembered as unavailable for this system (restriction or permanent). */
+  const unavailableError = (r: Restriction, ctx: RequestContext): EnphaseError => {
+    const when = `not asked again until ${new Date(r.until).toISOString()}`;
+    const where = describeContext(ctx);
+    if (r.status === 401 || r.status === 403) {
+      return new PlanRestrictedError(
+        `the API plan does not include ${where} (answered ${r.status}: ${r.reason}); ${when}`,
+        { ...ctx, status: r.status, until: r.until },
+      );
+    }
+    return new PermanentAnswerError(`${where} answered ${r.status} (${r.reason}); not retried, ${when}`, {
+      ...ctx,
+      status: r.status,
+      until: r.until,
+      reason: r.reason,
+    });
+  };
+
   const request = async (
     method: HttpMethod,
     template: string,
@@ -288,13 +271,10 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
       if (value !== undefined && value !== null) searchParams[name] = value as string | number | boolean;
     }
 
-    const known = await restrictions.check(template);
-    if (known) {
-      throw new PlanRestrictedError(
-        `the API plan does not include ${template} (answered ${known.status}); not asked again until ${new Date(known.until).toISOString()}`,
-        { ...ctx, status: known.status, until: known.until },
-      );
-    }
+    const scope = { endpoint: template, ...(systemId !== undefined ? { systemId } : {}) };
+    const known = await restrictions.check(scope);
+    if (known) throw unavailableError(known, ctx);
+    const accept = acceptHeaderFor(method, template);
 
     // The retry budget (retryDelay's count and time bounds) covers failures only: waits the API
     // asked for (429, quota) restart its clock instead of using it up.
@@ -343,7 +323,7 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
         response = await http(path, {
           method: method === 'get' ? 'GET' : 'POST',
           searchParams,
-          headers: { authorization: `Bearer ${token}` },
+          headers: { authorization: `Bearer ${token}`, accept },
           ...(options.body !== undefined ? { json: options.body } : {}),
           ...(signal ? { signal } : {}),
         });
@@ -359,66 +339,75 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
           { endpoint: template, systemId, status, ms: now() - sentAt, attempt, url: redactUrl(response.url) },
           'enphase request',
         );
-        if (status === 200) return parse200(method, template, response, ctx);
-        if (status === 401 && !renewed) {
-          // An expired or revoked access token, or an endpoint the plan lacks: refresh once
-          // (single-flight) and ask again; a second 401 with the fresh token is the plan.
-          renewed = true;
-          await tokens.renewAfter401(token, signal);
-          continue;
-        }
-        if (status === 401 || status === 403) {
-          const reason = describeBody(response.body);
-          const restriction = await restrictions.remember(template, status, reason);
-          log?.warn(
-            {
-              endpoint: template,
-              systemId,
-              status,
-              reason,
-              until: new Date(restriction.until).toISOString(),
-            },
-            'endpoint not included in the API plan; skipped until the recheck time',
-          );
-          throw new PlanRestrictedError(
-            `the API plan does not include ${template} (answered ${status}: ${reason}); not asked again until ${new Date(restriction.until).toISOString()}`,
-            { ...ctx, status, until: restriction.until },
-          );
-        }
-        if (status === 429) {
-          const info = read429(response.body, response.headers['retry-after'] as string | undefined, now());
-          if (info.period === 'month') {
-            // At least a minute: a period_end already past by our clock (skew) must not turn
-            // into a loop of requests that each get the same 429.
-            const until = Math.max(
-              info.periodEndMs ?? nextMonthStart(now()),
-              now() + (info.retryAfterMs ?? 0),
-              now() + 60_000,
+        const verdict = judgeAnswer({
+          endpoint: template,
+          status,
+          headers: response.headers,
+          body: response.body,
+          renewed,
+          nowMs: now(),
+        });
+        switch (verdict.kind) {
+          case 'ok':
+            return parse200(method, template, response, ctx);
+          case 'refresh-token':
+            // An expired or revoked access token, or an endpoint the plan lacks: refresh once
+            // (single-flight) and ask again; a second 401 with the fresh token is the plan.
+            renewed = true;
+            await tokens.renewAfter401(token, signal);
+            continue;
+          case 'credentials':
+            throw new ApiKeyRefusedError(
+              `Enphase refused the API key: ${template} answered 401 (${verdict.reason}) with a freshly renewed access token, ` +
+                `so ${verdict.credential} is wrong or belongs to another application than ENPHASE_CLIENT_ID`,
+              template,
             );
-            if (await quota.blockUntil(until)) {
+          case 'restricted':
+          case 'permanent': {
+            const restriction = await restrictions.remember(scope, verdict.status, verdict.reason);
+            const level = verdict.kind === 'permanent' ? verdict.level : 'warn';
+            log?.[level](
+              {
+                endpoint: template,
+                systemId,
+                status: verdict.status,
+                reason: verdict.reason,
+                until: new Date(restriction.until).toISOString(),
+              },
+              verdict.kind === 'restricted'
+                ? 'endpoint not included in the API plan for this system; skipped until the recheck time'
+                : level === 'error'
+                  ? 'the API refused our request as invalid (a bug to report); not retried, skipped until the recheck time'
+                  : 'permanent answer from the API; not retried, skipped until the recheck time',
+            );
+            throw unavailableError(restriction, ctx);
+          }
+          case 'wait-period':
+            if (await quota.blockUntil(verdict.untilMs)) {
               log?.warn(
-                { until: new Date(until).toISOString(), apiKeyId: keyId },
+                { until: new Date(verdict.untilMs).toISOString(), apiKeyId: keyId },
                 'Enphase says the monthly quota of this API key is spent: no requests until the period ends',
               );
             }
             continue; // the gate at the top waits or throws
-          }
-          waits429 += 1;
-          const waitMs = Math.max(250, (info.periodEndMs ?? 0) - now(), info.retryAfterMs ?? 0);
-          if (waits429 > max429Waits) {
-            failure = new ApiError(`still 429 after ${max429Waits} waits (${describeContext(ctx)})`, {
-              ...ctx,
-              status,
-            });
-          } else {
+          case 'retry-after':
+            waits429 += 1;
+            if (waits429 > max429Waits) {
+              failure = new ApiError(`still 429 after ${max429Waits} waits (${describeContext(ctx)})`, {
+                ...ctx,
+                status,
+              });
+              break;
+            }
             log?.info(
-              { endpoint: template, waitMs, period: info.period ?? 'minute' },
+              { endpoint: template, waitMs: verdict.waitMs, period: verdict.period },
               'rate limited by the API (429); waiting for the period to end',
             );
-            await sleep(waitMs, signal);
+            await sleep(verdict.waitMs, signal);
             retryClock = now();
             continue;
-          }
+          case 'fail':
+            break;
         }
         failure ??= new ApiError(
           `${describeContext(ctx)} answered ${status}: ${describeBody(response.body)}`,

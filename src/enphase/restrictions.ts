@@ -1,23 +1,52 @@
-// Endpoints the API plan does not include (DESIGN §3 "Plan-restricted endpoints"): a 403, or a 401
-// again with a fresh token. Remembered per API key and endpoint template in Redis for a while, so
-// every process skips them without spending a request, and they are tried again after `recheckMs`
-// (the plan may have been upgraded).
+// Endpoints that answered "not for you" (DESIGN §3 "Plan-restricted endpoints", "Permanent
+// answers"): a 403 or a 401 again with a fresh token (the plan), or a 501/400/404/422 (an answer
+// no retry changes). Remembered in Redis per API key, **system** and endpoint template — one
+// system's refusal never blanks another system — so every process skips them without spending a
+// request, and each is asked once more after `recheckMs` (the plan may have been upgraded, the
+// endpoint implemented). Calls without a system (the systems list) are remembered per key.
+//
+// No plan-wide restriction is inferred from several systems' refusals: a system is skipped only
+// for what it answered itself (docs/enphase-client.md).
 import type { Redis } from 'ioredis';
 
 export interface Restriction {
-  /** Epoch ms until which the endpoint is not asked again. */
+  /** Epoch ms until which the endpoint is not asked again for this system. */
   until: number;
   status: number;
   reason: string;
   at: number;
 }
 
+/** What a restriction belongs to: an endpoint template, for one system or (none) the whole key. */
+export interface RestrictionScope {
+  endpoint: string;
+  systemId?: number | string;
+}
+
 export interface PlanRestrictions {
-  /** The restriction in force for this endpoint, if any. */
-  check(endpoint: string): Promise<Restriction | undefined>;
-  remember(endpoint: string, status: number, reason: string): Promise<Restriction>;
-  /** Every restriction in force (for `status`). */
-  list(): Promise<Record<string, Restriction>>;
+  /** The restriction in force for this endpoint and system, if any. */
+  check(scope: RestrictionScope): Promise<Restriction | undefined>;
+  remember(scope: RestrictionScope, status: number, reason: string): Promise<Restriction>;
+  /** Every restriction in force (for `status`), systems' own first by id. */
+  list(): Promise<Array<Restriction & RestrictionScope>>;
+}
+
+const KEY_WIDE = '*';
+
+/** The hash field of a scope: `<system id>|<endpoint>`, or `*|<endpoint>` for a key-wide call. */
+export function restrictionField(scope: RestrictionScope): string {
+  return `${scope.systemId ?? KEY_WIDE}|${scope.endpoint}`;
+}
+
+/** The scope of a hash field; undefined for anything else (fields of the older per-key layout). */
+export function parseRestrictionField(field: string): RestrictionScope | undefined {
+  const bar = field.indexOf('|');
+  if (bar <= 0) return undefined;
+  const system = field.slice(0, bar);
+  const endpoint = field.slice(bar + 1);
+  if (!endpoint.startsWith('/')) return undefined;
+  if (system === KEY_WIDE) return { endpoint };
+  return /^\d+$/.test(system) ? { endpoint, systemId: Number(system) } : { endpoint, systemId: system };
 }
 
 export function createPlanRestrictions(options: {
@@ -38,23 +67,28 @@ export function createPlanRestrictions(options: {
     }
   };
   return {
-    async check(endpoint) {
-      return parse(await options.redis.hget(options.key, endpoint));
+    async check(scope) {
+      return parse(await options.redis.hget(options.key, restrictionField(scope)));
     },
-    async remember(endpoint, status, reason) {
+    async remember(scope, status, reason) {
       const at = now();
       const restriction: Restriction = { until: at + options.recheckMs, status, reason, at };
-      await options.redis.hset(options.key, endpoint, JSON.stringify(restriction));
+      await options.redis.hset(options.key, restrictionField(scope), JSON.stringify(restriction));
       return restriction;
     },
     async list() {
       const all = await options.redis.hgetall(options.key);
-      const live: Record<string, Restriction> = {};
-      for (const [endpoint, raw] of Object.entries(all)) {
-        const r = parse(raw);
-        if (r) live[endpoint] = r;
+      const live: Array<Restriction & RestrictionScope> = [];
+      for (const [field, raw] of Object.entries(all)) {
+        const scope = parseRestrictionField(field);
+        const r = scope && parse(raw);
+        if (scope && r) live.push({ ...scope, ...r });
       }
-      return live;
+      return live.sort(
+        (a, b) =>
+          String(a.systemId ?? '').localeCompare(String(b.systemId ?? ''), 'en', { numeric: true }) ||
+          a.endpoint.localeCompare(b.endpoint),
+      );
     },
   };
 }

@@ -6,8 +6,10 @@
 // cannot be used is quarantined, one whose requests fail is kept with its error; both are kept
 // in `registry.problems` and looked at again by the next discovery (docs/operations.md).
 import pLimit from 'p-limit';
+import { ConfigError } from '../config.js';
 import type { SystemListItem } from '../enphase/api-shapes.js';
 import type { EnphaseClient } from '../enphase/client.js';
+import { AuthError, QuotaExhaustedError } from '../enphase/errors/index.js';
 import { systemInfoFromApi, type SystemInfo } from '../extractors/index.js';
 import type { SystemDetailBody, SystemDevicesBody } from '../extractors/system-info.js';
 import type { Logger } from '../log.js';
@@ -16,6 +18,19 @@ import type { RegistryEntry, RegistryStore } from '../state/registry.js';
 import type { SystemProblem } from '../state/system-problems.js';
 
 const DEFAULT_DEVICE_REFRESH_MS = 7 * 86_400_000;
+
+/**
+ * A failure that is not the system's own: the credentials, the quota, the configuration or a
+ * shutdown. It ends the discovery instead of being recorded against every system in turn.
+ */
+function isBeyondTheSystem(error: unknown): boolean {
+  return (
+    error instanceof ConfigError ||
+    error instanceof AuthError ||
+    error instanceof QuotaExhaustedError ||
+    (error instanceof Error && error.name === 'AbortError')
+  );
+}
 
 export interface DiscoverDeps {
   client: EnphaseClient;
@@ -115,6 +130,7 @@ export async function discoverSystems(
       if (devicesProblem) return problemOf(id, 'quarantined', devicesProblem, item);
       return { entry: registryEntryOf(item, devices, now, now, before) };
     } catch (error) {
+      if (isBeyondTheSystem(error)) throw error;
       return problemOf(id, 'discovery-failed', error instanceof Error ? error.message : String(error), item);
     }
   };
@@ -177,6 +193,7 @@ export async function discoverSystems(
               { systemId: id },
             );
           } catch (error) {
+            if (isBeyondTheSystem(error)) throw error;
             // An id the API does not know is the caller's to report (backfill: bad usage); a
             // problem it had is dropped, as there is nothing left to retry.
             if ((error as { status?: number }).status === 404) {

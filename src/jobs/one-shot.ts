@@ -32,8 +32,11 @@ export interface OneShotSummary {
   total: number;
   completed: number[];
   failed: Array<{ systemId: number; reason: string }>;
-  /** Dataset → systems that skipped it, with the first reason seen. */
-  skipped: Map<DatasetName, { systems: number; reason: string }>;
+  /**
+   * Dataset and kind of skip → how many systems skipped it, with the first reason seen; for a
+   * system's own refusal or permanent answer (a status), which systems.
+   */
+  skipped: Map<string, { dataset: DatasetName; systems: number; reason: string; systemIds?: number[] }>;
   windows: number;
   points: number;
   /** Implausible points left out, by reason, over every completed system (set by runOneShot). */
@@ -139,9 +142,17 @@ export async function runOneShot<D>(
             if (result && typeof result === 'object') {
               progressOf.set(id, { windows: result.windows ?? 0, points: result.points ?? 0 });
               for (const s of result.skipped ?? []) {
-                const entry = summary.skipped.get(s.dataset) ?? { systems: 0, reason: s.reason };
+                // One line per dataset and status: a 501 is not reported as the plan's refusal.
+                const key = `${s.dataset} ${s.status ?? s.reason}`;
+                const entry = summary.skipped.get(key) ?? {
+                  dataset: s.dataset,
+                  systems: 0,
+                  reason: s.reason,
+                  ...(s.status !== undefined ? { systemIds: [] } : {}),
+                };
                 entry.systems += 1;
-                summary.skipped.set(s.dataset, entry);
+                entry.systemIds?.push(systemId);
+                summary.skipped.set(key, entry);
               }
               for (const [reason, n] of Object.entries(result.rejected ?? {}))
                 rejected.set(reason, (rejected.get(reason) ?? 0) + n);

@@ -49,7 +49,8 @@ export interface BackfillJobData {
 export interface SyncResult {
   systemId: number;
   loaded: DatasetName[];
-  skipped: Array<{ dataset: DatasetName; reason: string }>;
+  /** `status` set: this system's own refusal or permanent answer, skipped until a recheck. */
+  skipped: Array<{ dataset: DatasetName; reason: string; status?: number }>;
   failed: Array<{ dataset: DatasetName; message: string; retryable: boolean }>;
   windows: number;
   points: number;

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import pLimit from 'p-limit';
 import { DATASET_NAMES, type DatasetName } from '../datasets.js';
 import type { EnphaseClient } from '../enphase/client.js';
-import { PlanRestrictedError } from '../enphase/errors/index.js';
+import { PermanentAnswerError, PlanRestrictedError } from '../enphase/errors/index.js';
 import type { PlanName } from '../enphase/plans.js';
 import { EXTRACTORS, type Extractor, type SystemInfo } from '../extractors/index.js';
 import type { ExtractedWindow } from '../extractors/types.js';
@@ -20,7 +20,7 @@ import { PlausibilityCheck, plausibilityLimits } from '../normalize/plausibility
 import { localDate } from '../normalize/time.js';
 import type { RedisKeys } from '../state/keys.js';
 import type { LastErrorStore } from '../state/last-errors.js';
-import type { UnavailableStore } from '../state/unavailable.js';
+import { unavailableReason, type Unavailability, type UnavailableStore } from '../state/unavailable.js';
 import { settledWatermark, type WatermarkStore } from '../state/watermarks.js';
 import type { SyncResult } from './queues.js';
 import { localDayRange, planRange, type Segment } from './ranges.js';
@@ -149,7 +149,7 @@ export async function syncSystem(
       limit(async () => {
         const mark = await deps.unavailable.current(system.id, dataset, deps.now());
         if (mark) {
-          result.skipped.push({ dataset, reason: `unavailable on this plan: ${mark.reason}` });
+          result.skipped.push({ dataset, reason: unavailableReason(mark), status: mark.status ?? 401 });
           return;
         }
         if (request.kind === 'sync' && !request.all) {
@@ -170,17 +170,21 @@ export async function syncSystem(
           // Shutdown, not a failure of the data: nothing unflushed was committed, and the job
           // goes back to the queue with its datasets' state as it was.
           if (deps.signal?.aborted) throw error;
-          if (error instanceof PlanRestrictedError) {
-            await deps.unavailable.mark(system.id, dataset, {
+          // The plan, or an answer no retry changes (501, 400, 404 for a device, 422): this
+          // system's dataset is skipped until the recheck time, reported, and not a failure.
+          if (error instanceof PlanRestrictedError || error instanceof PermanentAnswerError) {
+            const mark: Unavailability = {
               reason: error.message,
               at: deps.now(),
               until: error.until,
-            });
+              ...(error.status !== undefined ? { status: error.status } : {}),
+            };
+            await deps.unavailable.mark(system.id, dataset, mark);
             log.warn(
-              { dataset, until: new Date(error.until).toISOString() },
-              'dataset not included in the plan; skipped',
+              { dataset, status: error.status, until: new Date(error.until).toISOString() },
+              'dataset unavailable for this system; skipped until the recheck time',
             );
-            result.skipped.push({ dataset, reason: `unavailable on this plan: ${error.message}` });
+            result.skipped.push({ dataset, reason: unavailableReason(mark), status: mark.status ?? 401 });
             return;
           }
           const message = errorMessage(error);

@@ -1,9 +1,10 @@
 // BullMQ workers for the three queues. A job's failure decides its fate by the errors' own
 // `retryable` flag: retryable → thrown, BullMQ retries with backoff (a retry narrows the job to the
 // datasets that failed); not retryable (bad configuration, bad data) → UnrecoverableError, the job
-// fails at once and keeps its reason for `status`. Plan restrictions are not failures at all: the
-// dataset is marked unavailable and skipped. A killed worker's active job is stalled: its lock
-// expires and BullMQ hands it to another worker.
+// fails at once and keeps its reason for `status` (asJobFailure does the same for any error thrown
+// with `retryable: false`). Plan restrictions and permanent answers (501, 400, 404 for a device,
+// 422) are not failures at all: the dataset is marked unavailable for the system and skipped.
+// A killed worker's active job is stalled: its lock expires and BullMQ hands it to another worker.
 import { UnrecoverableError, Worker, type Job, type Processor } from 'bullmq';
 import { describeProblem } from '../state/system-problems.js';
 import { discoverSystems } from './discover.js';
@@ -44,6 +45,32 @@ export interface PipelineWorkers {
   workers: Worker[];
   /** Stops taking jobs and waits for the active ones up to `timeoutMs`, then hands them back. */
   close(timeoutMs: number): Promise<void>;
+}
+
+/**
+ * An error that says it cannot be fixed by a retry (`retryable: false`: a bad configuration, a
+ * bad body, an unknown time zone) becomes BullMQ's UnrecoverableError, so the job is attempted
+ * once; anything else is thrown as it is and BullMQ retries it.
+ */
+export function asJobFailure(error: unknown): unknown {
+  if (error instanceof UnrecoverableError) return error;
+  if ((error as { retryable?: unknown } | null)?.retryable !== false) return error;
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new UnrecoverableError(message);
+}
+
+/**
+ * Runs a processor, turning what no retry can fix into UnrecoverableError (asJobFailure). Not
+ * during shutdown: whatever fails then is the shutdown's, and the job must stay retryable.
+ */
+function failingFast(shutdown: AbortSignal, process: Processor): Processor {
+  return async (job, token) => {
+    try {
+      return (await process(job, token)) as unknown;
+    } catch (error) {
+      throw shutdown.aborted ? error : asJobFailure(error);
+    }
+  };
 }
 
 /** A job's outcome from its SyncResult: thrown when any dataset failed (see the file comment). */
@@ -161,7 +188,7 @@ export function processorFor(runtime: Runtime, queue: QueueName): Processor {
 export function startWorkers(runtime: Runtime, options: Partial<WorkerOptions> = {}): PipelineWorkers {
   const resolved = { ...DEFAULT_WORKER_OPTIONS, ...options };
   const workers = resolved.queues.map((queue) => {
-    const worker = new Worker(queue, processorFor(runtime, queue), {
+    const worker = new Worker(queue, failingFast(runtime.abort.signal, processorFor(runtime, queue)), {
       connection: runtime.redis,
       prefix: runtime.keys.bullPrefix,
       concurrency: resolved.concurrency,

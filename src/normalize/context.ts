@@ -28,6 +28,8 @@ export interface NormalizeContext {
 /** A body whose structure violates the spec: no point of it is written (DESIGN §3, bad input). */
 export class NormalizeError extends Error {
   override name = 'NormalizeError';
+  /** The same request would get the same body: never retried (DESIGN §3 "Permanent answers"). */
+  readonly retryable = false;
 }
 
 export type Fields = Record<string, FieldValue>;

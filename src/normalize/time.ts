@@ -37,6 +37,8 @@ export function truncateToMinute(epochSeconds: number): number {
 
 export class TimeZoneError extends Error {
   override name = 'TimeZoneError';
+  /** The zone comes from the system's record: asking again gives the same name. */
+  readonly retryable = false;
 }
 
 /** Throws TimeZoneError for a name that is not an IANA zone luxon knows. */

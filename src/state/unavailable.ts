@@ -1,10 +1,13 @@
-// Datasets a system's plan does not include (401/403 with a fresh token): remembered with the
-// reason and time, so syncs skip them without spending quota until `until` has passed.
+// Datasets unavailable for a system: its plan does not include them (401/403 with a fresh token)
+// or the API gave an answer no retry changes (501, 400, 404 for a device, 422). Remembered with
+// the status, reason and time, so syncs skip them without spending quota until `until` has passed.
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from './keys.js';
 
 export interface Unavailability {
   reason: string;
+  /** The HTTP status that made it unavailable (absent in marks written before it was kept). */
+  status?: number;
   /** Epoch ms when it was seen. */
   at: number;
   /** Epoch ms after which the dataset is tried again; undefined: until cleared. */
@@ -22,12 +25,23 @@ export function parseUnavailability(text: string): Unavailability | undefined {
     const value = JSON.parse(text) as Partial<Unavailability>;
     if (typeof value.reason !== 'string' || typeof value.at !== 'number') return undefined;
     if (value.until !== undefined && typeof value.until !== 'number') return undefined;
-    return value.until === undefined
-      ? { reason: value.reason, at: value.at }
-      : { reason: value.reason, at: value.at, until: value.until };
+    return {
+      reason: value.reason,
+      at: value.at,
+      ...(value.until !== undefined ? { until: value.until } : {}),
+      ...(typeof value.status === 'number' ? { status: value.status } : {}),
+    };
   } catch {
     return undefined;
   }
+}
+
+/** How a skip is reported in summaries: the plan's refusal, or the permanent answer's status. */
+export function unavailableReason(mark: Unavailability): string {
+  const plan = mark.status === undefined || mark.status === 401 || mark.status === 403;
+  return plan
+    ? `unavailable on this plan: ${mark.reason}`
+    : `unavailable for this system (answered ${mark.status}): ${mark.reason}`;
 }
 
 export function parseUnavailableHash(hash: Record<string, string>): Record<string, Unavailability> {

@@ -96,7 +96,11 @@ describe('status on a real Redis', () => {
         key: k.planRestricted(id),
         recheckMs: 86_400_000,
         now: () => NOW,
-      }).remember('/api/v4/systems/{system_id}/devices/micros/{serial_no}/telemetry', 401, 'not in plan');
+      }).remember(
+        { endpoint: '/api/v4/systems/{system_id}/devices/micros/{serial_no}/telemetry', systemId: 3 },
+        401,
+        'not in plan',
+      );
 
       // A sync job that fails for good: the dead-letter view must keep its reason.
       const queues = openQueues(redis, k);
@@ -158,6 +162,8 @@ describe('status on a real Redis', () => {
       expect(report.restrictedEndpoints).toEqual([
         expect.objectContaining({
           endpoint: '/api/v4/systems/{system_id}/devices/micros/{serial_no}/telemetry',
+          systemId: 3,
+          status: 401,
           reason: 'not in plan',
         }),
       ]);

@@ -1,8 +1,15 @@
 // The client against the simulator and a real Redis: typed requests, the pager, retries, bad
 // bodies, plan restrictions.
+import type { SchemaChargerSummaryResponse } from '../../src/enphase/api-types.js';
 import { decideFault } from '../../src/simulator/faults.js';
-import { ApiError, BadResponseError, PlanRestrictedError } from '../../src/enphase/errors/index.js';
-import { apiRequests, clientFor, startWorld, type World } from './support.js';
+import {
+  ApiError,
+  ApiKeyRefusedError,
+  BadResponseError,
+  PermanentAnswerError,
+  PlanRestrictedError,
+} from '../../src/enphase/errors/index.js';
+import { apiRequests, captureLog, clientFor, startWorld, type World } from './support.js';
 
 /** A simulator seed for which the first `failures` faultable requests fail as asked and the next succeeds. */
 function seedWhere(
@@ -190,6 +197,149 @@ describe('Enphase client', () => {
       // Other endpoints of the same plan still work.
       await client.get('/api/v4/systems/{system_id}', { pathParams: { system_id: system.id } });
       expect(world.sim.requestLog.entries()).toHaveLength(4);
+    });
+  });
+
+  describe('refusals belong to the system that answered them', () => {
+    const RGM = '/api/v4/systems/{system_id}/rgm_stats';
+    const SUMMARY = '/api/v4/systems/{system_id}/summary';
+    let world: World;
+    let a: number;
+    let b: number;
+    beforeAll(async () => {
+      world = await startWorld({ systems: 2 });
+      [a, b] = world.sim.fleet.ids() as [number, number];
+    });
+    afterAll(() => world?.stop());
+    beforeEach(() => world.sim.requestLog.clear());
+
+    it('a 401 that survives a refresh restricts that system only; another system is still asked', async () => {
+      world.sim.setSystemMisbehaviour(a, { unauthorized: [SUMMARY] });
+      try {
+        const { client } = await clientFor(world);
+        const summary = (id: number) =>
+          client.get(SUMMARY, { pathParams: { system_id: id } }, { dataset: 'system' });
+        const refused = await summary(a).catch((e: unknown) => e);
+        expect(refused).toBeInstanceOf(PlanRestrictedError);
+        expect(refused).toMatchObject({ status: 401, systemId: a, retryable: false });
+        expect((await summary(b)).system_id).toBe(b);
+        // A again: skipped without a request; B again: asked.
+        await expect(summary(a)).rejects.toThrow(PlanRestrictedError);
+        await summary(b);
+        expect(apiRequests(world.sim).map((e) => `${e.systemId} ${e.status}`)).toEqual([
+          `${a} 401`,
+          `${a} 401`,
+          `${b} 200`,
+          `${b} 200`,
+        ]);
+        expect(await client.restrictions.list()).toEqual([
+          expect.objectContaining({ endpoint: SUMMARY, systemId: a, status: 401 }),
+        ]);
+      } finally {
+        world.sim.setSystemMisbehaviour(a, undefined);
+      }
+    });
+
+    it('a 501 is asked once, then remembered for that system with its status; others go on', async () => {
+      world.sim.setSystemMisbehaviour(a, { notImplemented: [RGM] });
+      try {
+        const log = captureLog('info');
+        const { client } = await clientFor(world, { deps: { logger: log.logger } });
+        const end = Math.floor(Date.now() / 1000 / 900) * 900 - 86_400;
+        const rgm = (id: number) =>
+          client.get(
+            RGM,
+            { pathParams: { system_id: id }, query: { start_at: end - 86_400, end_at: end } },
+            { dataset: 'rgm' },
+          );
+        const error = await rgm(a).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(PermanentAnswerError);
+        expect(error).toMatchObject({
+          status: 501,
+          systemId: a,
+          retryable: false,
+          reason: 'Not Implemented',
+        });
+        await expect(rgm(a)).rejects.toThrow(PermanentAnswerError);
+        await rgm(b);
+        // One request for A in all (no retry, none after), B answered.
+        expect(apiRequests(world.sim).map((e) => `${e.systemId} ${e.status}`)).toEqual([
+          `${a} 501`,
+          `${b} 200`,
+        ]);
+        expect(await client.restrictions.check({ endpoint: RGM, systemId: a })).toMatchObject({
+          status: 501,
+        });
+        expect(await client.restrictions.check({ endpoint: RGM, systemId: b })).toBeUndefined();
+        expect(log.lines().filter((l) => l.status === 501)).toEqual([
+          expect.objectContaining({ level: 40, systemId: a }),
+        ]);
+      } finally {
+        world.sim.setSystemMisbehaviour(a, undefined);
+      }
+    });
+
+    it('a 422 for a window is not retried and is logged at error level once', async () => {
+      const log = captureLog('info');
+      const { client } = await clientFor(world, { deps: { logger: log.logger } });
+      const route = '/api/v4/systems/{system_id}/telemetry/production_micro';
+      const error = await client
+        .get(route, { pathParams: { system_id: b }, query: { granularity: 'fortnight' as 'day' } })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PermanentAnswerError);
+      expect(error).toMatchObject({ status: 422, systemId: b });
+      expect(apiRequests(world.sim)).toHaveLength(1);
+      expect(log.lines().filter((l) => l.level === 50)).toEqual([
+        expect.objectContaining({ status: 422, endpoint: route }),
+      ]);
+    });
+
+    it('a 401 on the systems list with a fresh token names the API key as the credential refused', async () => {
+      const { client } = await clientFor(world, { env: { ENPHASE_API_KEY: 'not-a-key' } });
+      const error = await (async () => {
+        for await (const page of client.systems()) void page;
+      })().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ApiKeyRefusedError);
+      expect((error as Error).message).toMatch(/refused the API key.*ENPHASE_API_KEY/);
+      expect((error as Error).message).not.toContain('not-a-key');
+      // Not remembered as a restriction: the next start with a good key is not blocked.
+      expect(await client.restrictions.list()).toEqual([]);
+    });
+  });
+
+  describe('content types the spec declares', () => {
+    let world: World;
+    beforeAll(async () => {
+      world = await startWorld({ systems: 30 });
+    });
+    afterAll(() => world?.stop());
+
+    it('asks the EV charger routes for application/octet-stream and parses the JSON inside', async () => {
+      const { client } = await clientFor(world);
+      const ev = world.sim.fleet
+        .ids()
+        .map((id) => world.sim.fleet.system(id)!)
+        .find((system) => system.evChargerSerials.length > 0);
+      expect(ev).toBeDefined();
+      // Typed unknown (the spec gives no schema for an octet-stream): the JSON it holds.
+      const devices = (await client.get('/api/v4/systems/{system_id}/ev_charger/devices', {
+        pathParams: { system_id: ev!.id },
+      })) as SchemaChargerSummaryResponse;
+      expect(devices.devices?.ev_chargers?.map((c) => c.serial_number)).toEqual(ev!.evChargerSerials);
+
+      // The simulator honours Accept as the spec's server would: JSON only is refused.
+      const { access_token } = world.sim.issueTokenPair();
+      const refused = await fetch(`${world.sim.url}/api/v4/systems/${ev!.id}/ev_charger/devices`, {
+        headers: { key: 'sim-key', authorization: `Bearer ${access_token}`, accept: 'application/json' },
+      });
+      expect(refused.status).toBe(406);
+      expect(await refused.json()).toMatchObject({ code: 406 });
+      const accepted = await fetch(`${world.sim.url}/api/v4/systems/${ev!.id}/ev_charger/devices`, {
+        headers: { key: 'sim-key', authorization: `Bearer ${access_token}` },
+      });
+      expect(accepted.status).toBe(200);
+      expect(accepted.headers.get('content-type')).toBe('application/octet-stream');
+      expect(JSON.parse(await accepted.text())).toMatchObject({ system_id: ev!.id });
     });
   });
 });

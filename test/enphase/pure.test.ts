@@ -1,6 +1,7 @@
 // The client's pure helpers: 429 bodies, error bodies, path templates, refresh timing, months.
 import { isDueForRefresh, refreshMarginMs } from '../../src/enphase/auth.js';
-import { describeBody, fillTemplate, read429 } from '../../src/enphase/client.js';
+import { fillTemplate } from '../../src/enphase/client.js';
+import { describeBody, read429 } from '../../src/enphase/response-policy.js';
 import { monthOf, nextMonthStart } from '../../src/enphase/quota.js';
 
 describe('read429', () => {

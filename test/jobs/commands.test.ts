@@ -54,7 +54,19 @@ describe('parsers', () => {
       completed: [1, 2],
       failed: [{ systemId: 3, reason: 'ApiError: 503' }],
       skipped: new Map([
-        ['battery', { systems: 2, reason: 'the system has no such data (no matching device)' }],
+        [
+          'battery no-device',
+          { dataset: 'battery', systems: 2, reason: 'the system has no such data (no matching device)' },
+        ],
+        [
+          'rgm 501',
+          {
+            dataset: 'rgm',
+            systems: 1,
+            systemIds: [2],
+            reason: 'unavailable for this system (answered 501): Not Implemented',
+          },
+        ],
       ]),
       windows: 10,
       points: 100,
@@ -66,7 +78,9 @@ describe('parsers', () => {
     });
     expect(text).toMatch(/2\/3 systems loaded, 1 failed, 10 windows, 100 points, 12 API hits/);
     expect(text).toMatch(/not included in the API plan: micro/);
-    expect(text).toMatch(/skipped battery on 2 system/);
+    expect(text).toMatch(/skipped battery on 2 system\(s\): the system has no such data/);
+    // A system's own permanent answer names the system.
+    expect(text).toMatch(/skipped rgm on 1 system\(s\) \(2\): unavailable for this system \(answered 501\)/);
     expect(text).toMatch(/failed system 3: ApiError: 503/);
   });
 

@@ -1,8 +1,11 @@
 import { EnphaseError, type EnphaseErrorDetails } from './enphase-error.js';
 
-/** Statuses worth another try: the server's trouble, not the request's. */
+/**
+ * Statuses worth another try: the server's trouble, not the request's. Not 501: "not
+ * implemented" stays so however often it is asked (DESIGN §3 "Permanent answers").
+ */
 export function isRetryableStatus(status: number): boolean {
-  return status >= 500 || status === 408;
+  return (status >= 500 && status !== 501) || status === 408;
 }
 
 /**

@@ -7,6 +7,9 @@
 // one schedule, so daily lifetime values are the sums of the day's 15-minute telemetry, sessions
 // carry the same energy, and events mark the same start and stop times.
 //
+// The spec declares their 200 body as application/octet-stream (holding JSON): a request whose
+// Accept header does not allow it gets 406 (content-negotiation.ts).
+//
 // These operations document 400/401/403/500 only (no 404, no 422): an unknown system, charger or
 // bad parameter answers 400 with the spec's ErrorResponse(DetailArray) body, `code` a string.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -20,6 +23,7 @@ import type {
   SchemaEvIntervalEnergyResponse,
   SchemaSchedulesBodyResponse,
 } from '../../enphase/api-types.js';
+import { declaredMediaType } from '../content-negotiation.js';
 import type { SimContext } from '../context.js';
 import { intParam, stringParam } from '../context.js';
 import { stringCode, unit } from '../model/hash.js';
@@ -292,174 +296,201 @@ function completedSessions(ctx: SimContext, system: SystemProfile, serial: strin
 export function registerEvChargerRoutes(app: FastifyInstance, ctx: SimContext): void {
   const seed = (): number => ctx.fleet.seed;
 
-  app.get('/api/v4/systems/:system_id/ev_charger/devices', async (request, reply) => {
-    const system = evSystem(ctx, request);
-    if (!system) return badRequest(reply, 'Invalid system_id');
-    const chargers = system.evChargerSerials.map((serial) => ({
-      id: `${serial}:${system.id}`,
-      sku: 'IQ-EVSE-NA-1040-0110-0100',
-      status: 'normal',
-      serial_number: serial,
-      name: 'IQ EV Charger',
-      model: 'IQ-EVSE-40R',
-      part_number: '800-00555 0303',
-      firmware: 'v0.04.22',
-      active: true,
-    }));
-    const body: SchemaChargerSummaryResponse = {
-      items: 'devices',
-      total_devices: chargers.length,
-      system_id: system.id,
-      devices: { ev_chargers: chargers },
-    };
-    return body;
-  });
+  app.get(
+    '/api/v4/systems/:system_id/ev_charger/devices',
+    declaredMediaType('/api/v4/systems/{system_id}/ev_charger/devices'),
+    async (request, reply) => {
+      const system = evSystem(ctx, request);
+      if (!system) return badRequest(reply, 'Invalid system_id');
+      const chargers = system.evChargerSerials.map((serial) => ({
+        id: `${serial}:${system.id}`,
+        sku: 'IQ-EVSE-NA-1040-0110-0100',
+        status: 'normal',
+        serial_number: serial,
+        name: 'IQ EV Charger',
+        model: 'IQ-EVSE-40R',
+        part_number: '800-00555 0303',
+        firmware: 'v0.04.22',
+        active: true,
+      }));
+      const body: SchemaChargerSummaryResponse = {
+        items: 'devices',
+        total_devices: chargers.length,
+        system_id: system.id,
+        devices: { ev_chargers: chargers },
+      };
+      return body;
+    },
+  );
 
-  app.get('/api/v4/systems/:system_id/ev_charger/events', async (request, reply) => {
-    const system = evSystem(ctx, request);
-    if (!system) return badRequest(reply, ['Invalid system_id']);
-    const page = paging(request.query);
-    if (!page) return badRequest(reply, ['Invalid offset/limit']);
-    const serialFilter = stringParam(request.query, 'serial_num');
-    if (serialFilter !== undefined && !system.evChargerSerials.includes(serialFilter)) {
-      return badRequest(reply, ['Invalid serial_num']);
-    }
-    const now = ctx.nowSec();
-    const serials = serialFilter !== undefined ? [serialFilter] : system.evChargerSerials;
-    const all: SchemaEventDetail[] = serials
-      .flatMap((serial) =>
-        completedSessions(ctx, system, serial).flatMap((s) => [
-          // newest first: the stop of a session comes before its start
-          {
-            status: 'Info' as const,
-            triggered_date: s.chargeEnd,
-            cleared_date: s.chargeEnd,
-            details: `Charging stopped on IQ EV Charger (SNo. ${serial}).`,
-          },
-          {
-            status: 'Info' as const,
-            triggered_date: s.start,
-            cleared_date: s.start,
-            details: `Charging started on IQ EV Charger (SNo. ${serial}).`,
-          },
-        ]),
-      )
-      .filter((e) => (e.triggered_date ?? 0) <= now)
-      .sort((a, b) => (b.triggered_date ?? 0) - (a.triggered_date ?? 0));
-    const body: SchemaEvEventsResponse = {
-      count: all.length,
-      events: all.slice(page.offset, page.offset + page.limit),
-      system_id: system.id,
-    };
-    return body;
-  });
-
-  app.get('/api/v4/systems/:system_id/ev_charger/:serial_no/sessions', async (request, reply) => {
-    const found = evCharger(ctx, request);
-    if (!found) return badRequest(reply, ['Invalid system_id or serial_no']);
-    const page = paging(request.query);
-    if (!page) return badRequest(reply, ['Invalid offset/limit']);
-    const sessions = completedSessions(ctx, found.system, found.serial);
-    const body: SchemaChargeSessionDetailsResponse = {
-      count: sessions.length,
-      system_id: found.system.id,
-      sessions: sessions.slice(page.offset, page.offset + page.limit).map((s): SchemaChargeSessionDetail => ({
-        start_time: s.start,
-        end_time: s.end,
-        duration: s.end - s.start,
-        energy_added: Math.round(s.energyWh / 10) / 100, // kWh, 2 decimals
-        charge_time: s.chargeEnd - s.start,
-        miles_added: Math.round((s.energyWh / 1000) * MILES_PER_KWH * 10) / 10,
-        cost: Math.round((s.energyWh / 1000) * PRICE_PER_KWH * 100) / 100,
-      })),
-    };
-    return body;
-  });
-
-  app.get('/api/v4/systems/:system_id/ev_charger/:serial_no/schedules', async (request, reply) => {
-    const found = evCharger(ctx, request);
-    if (!found) return badRequest(reply, 'Invalid system_id or serial_no');
-    const u = (k: number): number => unit(seed(), EV_SALT, found.system.id, stringCode(found.serial), 50 + k);
-    const offPeakStart = 22 + Math.floor(u(1) * 3); // 22:00–00:00
-    const hour = (h: number): string => `${h % 24}:00`;
-    const body: SchemaSchedulesBodyResponse = {
-      system_id: found.system.id,
-      charger_schedules: [
-        {
-          schedules: [
+  app.get(
+    '/api/v4/systems/:system_id/ev_charger/events',
+    declaredMediaType('/api/v4/systems/{system_id}/ev_charger/events'),
+    async (request, reply) => {
+      const system = evSystem(ctx, request);
+      if (!system) return badRequest(reply, ['Invalid system_id']);
+      const page = paging(request.query);
+      if (!page) return badRequest(reply, ['Invalid offset/limit']);
+      const serialFilter = stringParam(request.query, 'serial_num');
+      if (serialFilter !== undefined && !system.evChargerSerials.includes(serialFilter)) {
+        return badRequest(reply, ['Invalid serial_num']);
+      }
+      const now = ctx.nowSec();
+      const serials = serialFilter !== undefined ? [serialFilter] : system.evChargerSerials;
+      const all: SchemaEventDetail[] = serials
+        .flatMap((serial) =>
+          completedSessions(ctx, system, serial).flatMap((s) => [
+            // newest first: the stop of a session comes before its start
             {
-              days: [1, 2, 3, 4, 5],
-              start_time: hour(offPeakStart),
-              end_time: hour(offPeakStart + 7),
-              charging_level: 100,
+              status: 'Info' as const,
+              triggered_date: s.chargeEnd,
+              cleared_date: s.chargeEnd,
+              details: `Charging stopped on IQ EV Charger (SNo. ${serial}).`,
             },
-            { days: [6, 7], start_time: hour(10), end_time: hour(15), charging_level: 80 },
-          ],
-          type: 'Custom',
-          is_active: u(2) < 0.5,
-          reminder_flag: u(3) < 0.5,
-          reminder_timer: 10,
-        },
-      ],
-    };
-    return body;
-  });
+            {
+              status: 'Info' as const,
+              triggered_date: s.start,
+              cleared_date: s.start,
+              details: `Charging started on IQ EV Charger (SNo. ${serial}).`,
+            },
+          ]),
+        )
+        .filter((e) => (e.triggered_date ?? 0) <= now)
+        .sort((a, b) => (b.triggered_date ?? 0) - (a.triggered_date ?? 0));
+      const body: SchemaEvEventsResponse = {
+        count: all.length,
+        events: all.slice(page.offset, page.offset + page.limit),
+        system_id: system.id,
+      };
+      return body;
+    },
+  );
 
-  app.get('/api/v4/systems/:system_id/ev_charger/:serial_no/lifetime', async (request, reply) => {
-    const found = evCharger(ctx, request);
-    if (!found) return badRequest(reply, ['Invalid system_id or serial_no']);
-    const { system, serial } = found;
-    const now = ctx.nowSec();
-    const yesterday = yesterdayMidnight(system, now);
-    const startText = stringParam(request.query, 'start_date');
-    const endText = stringParam(request.query, 'end_date');
-    const first = startText === undefined ? yesterday : parseDate(system, startText);
-    const last = endText === undefined ? yesterday : parseDate(system, endText);
-    if (first === undefined || last === undefined || last < first) {
-      return badRequest(reply, ['Invalid start_date/end_date']);
-    }
-    // the last day reported is yesterday (local): today is not complete, so a range starting
-    // today answers an empty series (not an error: a client re-fetching recent days asks that)
-    const body = {
-      system_id: system.id,
-      start_date: isoDate(system, first),
-      consumption: dailyEnergies(seed(), system, serial, first, Math.min(last, yesterday)),
-    };
-    return body;
-  });
+  app.get(
+    '/api/v4/systems/:system_id/ev_charger/:serial_no/sessions',
+    declaredMediaType('/api/v4/systems/{system_id}/ev_charger/{serial_no}/sessions'),
+    async (request, reply) => {
+      const found = evCharger(ctx, request);
+      if (!found) return badRequest(reply, ['Invalid system_id or serial_no']);
+      const page = paging(request.query);
+      if (!page) return badRequest(reply, ['Invalid offset/limit']);
+      const sessions = completedSessions(ctx, found.system, found.serial);
+      const body: SchemaChargeSessionDetailsResponse = {
+        count: sessions.length,
+        system_id: found.system.id,
+        sessions: sessions
+          .slice(page.offset, page.offset + page.limit)
+          .map((s): SchemaChargeSessionDetail => ({
+            start_time: s.start,
+            end_time: s.end,
+            duration: s.end - s.start,
+            energy_added: Math.round(s.energyWh / 10) / 100, // kWh, 2 decimals
+            charge_time: s.chargeEnd - s.start,
+            miles_added: Math.round((s.energyWh / 1000) * MILES_PER_KWH * 10) / 10,
+            cost: Math.round((s.energyWh / 1000) * PRICE_PER_KWH * 100) / 100,
+          })),
+      };
+      return body;
+    },
+  );
 
-  app.get('/api/v4/systems/:system_id/ev_charger/:serial_no/telemetry', async (request, reply) => {
-    const found = evCharger(ctx, request);
-    if (!found) return badRequest(reply, ['Invalid system_id or serial_no']);
-    const { system, serial } = found;
-    const granularity = stringParam(request.query, 'granularity') ?? 'day';
-    if (granularity !== 'day' && granularity !== 'week') return badRequest(reply, ['Invalid granularity']);
-    const now = ctx.nowSec();
-    const startDateText = stringParam(request.query, 'start_date');
-    const startAt = intParam(request.query, 'start_at');
-    let start: number;
-    if (startAt !== undefined) {
-      if (Number.isNaN(startAt) || startAt > now) return badRequest(reply, ['Invalid start_at']);
-      start = Math.floor(startAt / INTERVAL) * INTERVAL; // rounded down to the 15-minute mark
-    } else if (startDateText !== undefined) {
-      const d = parseDate(system, startDateText);
-      if (d === undefined || d > now) return badRequest(reply, ['Invalid start_date']);
-      start = d;
-    } else {
-      start = yesterdayMidnight(system, now);
-    }
-    const span = granularity === 'week' ? 7 * DAY : DAY;
-    const end = Math.min(start + span, Math.floor(now / INTERVAL) * INTERVAL);
-    const intervals = intervalEnergies(seed(), system, serial, start, end);
-    const body: SchemaEvIntervalEnergyResponse = {
-      granularity,
-      consumption: intervals,
-      system_id: system.id,
-      // "If start_date parameter is passed in the url, then start_date field will appear"
-      ...(startAt === undefined && startDateText !== undefined
-        ? { start_date: isoDate(system, start), end_date: isoDate(system, end) }
-        : { start_at: start, end_at: end }),
-    };
-    return body;
-  });
+  app.get(
+    '/api/v4/systems/:system_id/ev_charger/:serial_no/schedules',
+    declaredMediaType('/api/v4/systems/{system_id}/ev_charger/{serial_no}/schedules'),
+    async (request, reply) => {
+      const found = evCharger(ctx, request);
+      if (!found) return badRequest(reply, 'Invalid system_id or serial_no');
+      const u = (k: number): number =>
+        unit(seed(), EV_SALT, found.system.id, stringCode(found.serial), 50 + k);
+      const offPeakStart = 22 + Math.floor(u(1) * 3); // 22:00–00:00
+      const hour = (h: number): string => `${h % 24}:00`;
+      const body: SchemaSchedulesBodyResponse = {
+        system_id: found.system.id,
+        charger_schedules: [
+          {
+            schedules: [
+              {
+                days: [1, 2, 3, 4, 5],
+                start_time: hour(offPeakStart),
+                end_time: hour(offPeakStart + 7),
+                charging_level: 100,
+              },
+              { days: [6, 7], start_time: hour(10), end_time: hour(15), charging_level: 80 },
+            ],
+            type: 'Custom',
+            is_active: u(2) < 0.5,
+            reminder_flag: u(3) < 0.5,
+            reminder_timer: 10,
+          },
+        ],
+      };
+      return body;
+    },
+  );
+
+  app.get(
+    '/api/v4/systems/:system_id/ev_charger/:serial_no/lifetime',
+    declaredMediaType('/api/v4/systems/{system_id}/ev_charger/{serial_no}/lifetime'),
+    async (request, reply) => {
+      const found = evCharger(ctx, request);
+      if (!found) return badRequest(reply, ['Invalid system_id or serial_no']);
+      const { system, serial } = found;
+      const now = ctx.nowSec();
+      const yesterday = yesterdayMidnight(system, now);
+      const startText = stringParam(request.query, 'start_date');
+      const endText = stringParam(request.query, 'end_date');
+      const first = startText === undefined ? yesterday : parseDate(system, startText);
+      const last = endText === undefined ? yesterday : parseDate(system, endText);
+      if (first === undefined || last === undefined || last < first) {
+        return badRequest(reply, ['Invalid start_date/end_date']);
+      }
+      // the last day reported is yesterday (local): today is not complete, so a range starting
+      // today answers an empty series (not an error: a client re-fetching recent days asks that)
+      const body = {
+        system_id: system.id,
+        start_date: isoDate(system, first),
+        consumption: dailyEnergies(seed(), system, serial, first, Math.min(last, yesterday)),
+      };
+      return body;
+    },
+  );
+
+  app.get(
+    '/api/v4/systems/:system_id/ev_charger/:serial_no/telemetry',
+    declaredMediaType('/api/v4/systems/{system_id}/ev_charger/{serial_no}/telemetry'),
+    async (request, reply) => {
+      const found = evCharger(ctx, request);
+      if (!found) return badRequest(reply, ['Invalid system_id or serial_no']);
+      const { system, serial } = found;
+      const granularity = stringParam(request.query, 'granularity') ?? 'day';
+      if (granularity !== 'day' && granularity !== 'week') return badRequest(reply, ['Invalid granularity']);
+      const now = ctx.nowSec();
+      const startDateText = stringParam(request.query, 'start_date');
+      const startAt = intParam(request.query, 'start_at');
+      let start: number;
+      if (startAt !== undefined) {
+        if (Number.isNaN(startAt) || startAt > now) return badRequest(reply, ['Invalid start_at']);
+        start = Math.floor(startAt / INTERVAL) * INTERVAL; // rounded down to the 15-minute mark
+      } else if (startDateText !== undefined) {
+        const d = parseDate(system, startDateText);
+        if (d === undefined || d > now) return badRequest(reply, ['Invalid start_date']);
+        start = d;
+      } else {
+        start = yesterdayMidnight(system, now);
+      }
+      const span = granularity === 'week' ? 7 * DAY : DAY;
+      const end = Math.min(start + span, Math.floor(now / INTERVAL) * INTERVAL);
+      const intervals = intervalEnergies(seed(), system, serial, start, end);
+      const body: SchemaEvIntervalEnergyResponse = {
+        granularity,
+        consumption: intervals,
+        system_id: system.id,
+        // "If start_date parameter is passed in the url, then start_date field will appear"
+        ...(startAt === undefined && startDateText !== undefined
+          ? { start_date: isoDate(system, start), end_date: isoDate(system, end) }
+          : { start_at: start, end_at: end }),
+      };
+      return body;
+    },
+  );
 }
