@@ -8,6 +8,7 @@ import { collectStatus, formatStatus } from '../../src/commands/status.js';
 import { backfill, resolveSelection, type BackfillRequest } from '../../src/jobs/backfill.js';
 import { discoverSystems } from '../../src/jobs/discover.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
+import { DEVICES_ROUTE } from '../../src/simulator/index.js';
 import { silentLogger, startE2eWorld, type E2eWorld } from '../e2e/support.js';
 
 const BAD = 100_002;
@@ -17,7 +18,7 @@ const DEVICES = '/api/v4/systems/{system_id}/devices';
 let w: E2eWorld;
 let runtime: Runtime;
 beforeAll(async () => {
-  w = await startE2eWorld({ systems: 3, seed: 7, systemFaults: { malformedDevices: [BAD] } });
+  w = await startE2eWorld({ systems: 3, seed: 7, misbehaviour: { [BAD]: { malformed: [DEVICES_ROUTE] } } });
   runtime = w.runtime();
 }, 60_000);
 afterAll(async () => {
@@ -83,7 +84,7 @@ it('counts the system failed, keeps it known, and does not call it unknown', asy
 }, 120_000);
 
 it('the next run retries its discovery and loads it once the API answers', async () => {
-  w.sim.setSystemFaults({});
+  w.sim.setMisbehaviour({});
   w.sim.requestLog.clear();
   const summary = await backfill(runtime, request('all'), { concurrency: 2 });
   expect(w.sim.requestLog.count({ route: DEVICES, systemId: BAD })).toBe(1);
@@ -100,7 +101,7 @@ it('the next run retries its discovery and loads it once the API answers', async
 }, 120_000);
 
 it('a known system whose device list fails on refresh keeps its stored facts and is synced with them', async () => {
-  w.sim.setSystemFaults({ malformedDevices: [BAD] });
+  w.sim.setMisbehaviour({ [BAD]: { malformed: [DEVICES_ROUTE] } });
   const before = await runtime.registry.get(BAD);
   // deviceRefreshMs 0: every discovery fetches the device lists again.
   const found = await discoverSystems({
@@ -110,14 +111,14 @@ it('a known system whose device list fails on refresh keeps its stored facts and
     now: () => w.clock.ms,
     deviceRefreshMs: 0,
   });
-  w.sim.setSystemFaults({});
+  w.sim.setMisbehaviour({});
   expect(found.failed.map((f) => f.systemId)).toEqual([BAD]);
   expect(await runtime.registry.get(BAD)).toEqual(before);
   expect(await runtime.registry.problems.get(BAD)).toMatchObject({ kind: 'discovery-failed' });
   // Its jobs run on the stored facts: it is a usable system, not a failed one.
-  w.sim.setSystemFaults({ malformedDevices: [BAD] });
+  w.sim.setMisbehaviour({ [BAD]: { malformed: [DEVICES_ROUTE] } });
   const selection = await resolveSelection(runtime, [BAD]);
-  w.sim.setSystemFaults({});
+  w.sim.setMisbehaviour({});
   expect(selection.systems.map((s) => s.id)).toEqual([BAD]);
   expect(selection.problems).toEqual([]);
 }, 60_000);

@@ -2,12 +2,17 @@
 // or 501 skips that system's dataset only, with a recheck time, in the summary and in `status`,
 // and fails nothing; an error no retry can fix is attempted once by BullMQ and asked once of the
 // API; the EV charger dataset loads from routes that answer application/octet-stream.
+import { UnrecoverableError } from 'bullmq';
 import { formatSummary } from '../../src/commands/one-shot.js';
+import { ConfigError } from '../../src/config.js';
+import { ApiError, BadResponseError } from '../../src/enphase/errors/index.js';
 import { collectStatus, formatStatus } from '../../src/commands/status.js';
 import { backfill, resolveSystems } from '../../src/jobs/backfill.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { syncSystem } from '../../src/jobs/sync-system.js';
-import { localDate } from '../../src/normalize/time.js';
+import { asJobFailure } from '../../src/jobs/worker.js';
+import { NormalizeError } from '../../src/normalize/index.js';
+import { localDate, TimeZoneError } from '../../src/normalize/time.js';
 import { DAY, NOW_MS, startE2eWorld, type E2eWorld } from '../e2e/support.js';
 
 const MICRO_ROUTE = '/api/v4/systems/{system_id}/devices/micros/{serial_no}/telemetry';
@@ -110,23 +115,42 @@ it('a body that fails validation: the job is attempted once and the API asked on
 
 it('an unknown time zone: the job is attempted once, and asks nothing it cannot use', async () => {
   const d = ids[3]!;
-  await backfill(runtime, { systems: [d], fromDate: FROM_DATE, datasets: ['rgm'], force: false });
-  const entry = (await runtime.registry.get(d))!;
-  await runtime.registry.upsert([{ ...entry, timeZone: 'qui' }]);
+  w.sim.setSystemMisbehaviour(d, { timezone: 'qui' });
   w.sim.requestLog.clear();
-  const summary = await backfill(runtime, {
-    systems: [d],
-    fromDate: FROM_DATE,
-    datasets: ['energy_daily'],
-    force: false,
-  });
-  expect(summary.failed.map((f) => f.systemId)).toEqual([d]);
-  expect(summary.failed[0]!.reason).toMatch(/TimeZoneError: unknown time zone 'qui'/);
-  const failed = (await runtime.queues.backfill.getFailed()).filter((j) => j.data.systemId === d);
-  expect(failed.map((j) => j.attemptsMade)).toEqual([1]);
-  expect(w.sim.requestLog.count({ systemId: d })).toBeLessThanOrEqual(1);
-  await runtime.registry.upsert([entry]);
+  try {
+    const summary = await backfill(runtime, {
+      systems: [d],
+      fromDate: FROM_DATE,
+      datasets: ['energy_daily'],
+      force: false,
+    });
+    expect(summary.failed.map((f) => f.systemId)).toEqual([d]);
+    expect(summary.failed[0]!.reason).toMatch(/quarantined.*'qui'/);
+    const failed = (await runtime.queues.backfill.getFailed()).filter((j) => j.data.systemId === d);
+    expect(failed.map((j) => j.attemptsMade)).toEqual([1]);
+    // The detail request that showed the bad zone, and nothing of the system's data.
+    expect(w.sim.requestLog.count({ systemId: d })).toBeLessThanOrEqual(1);
+  } finally {
+    w.sim.setSystemMisbehaviour(d, undefined);
+  }
 }, 60_000);
+
+it('every error class that no retry can fix becomes UnrecoverableError; the others are thrown as they are', () => {
+  for (const error of [
+    new TimeZoneError("unknown time zone 'qui'"),
+    new NormalizeError('bad body'),
+    new BadResponseError('not JSON', { problems: ['x'] }),
+    new ConfigError('bad INFLUX_URL'),
+  ]) {
+    const failure = asJobFailure(error);
+    expect([error.name, failure instanceof UnrecoverableError]).toEqual([error.name, true]);
+    expect((failure as Error).message).toContain(error.message);
+  }
+  const transient = new ApiError('503', { status: 503 });
+  expect(asJobFailure(transient)).toBe(transient);
+  const network = new Error('ECONNRESET');
+  expect(asJobFailure(network)).toBe(network);
+});
 
 it('the EV charger dataset loads from routes that answer application/octet-stream', async () => {
   const ev = ids.map((id) => w.sim.fleet.system(id)!).find((s) => s.evChargerSerials.length > 0);

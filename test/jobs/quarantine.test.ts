@@ -16,7 +16,7 @@ const GOOD = [100_001, 100_003, 100_004];
 let w: E2eWorld;
 let runtime: Runtime;
 beforeAll(async () => {
-  w = await startE2eWorld({ systems: 4, seed: 7, systemFaults: { timeZones: { [BAD]: 'qui' } } });
+  w = await startE2eWorld({ systems: 4, seed: 7, misbehaviour: { [BAD]: { timezone: 'qui' } } });
   runtime = w.runtime({ env: { INITIAL_LOOKBACK: '1d', DATASETS: 'energy_daily,production_micro' } });
 }, 60_000);
 afterAll(async () => {
@@ -112,7 +112,7 @@ it('a registry entry stored before quarantine existed does not stop plan or the 
 }, 60_000);
 
 it('the quarantine lifts at the next discovery once the time zone is usable', async () => {
-  w.sim.setSystemFaults({});
+  w.sim.setMisbehaviour({});
   const summary = await syncNow(runtime, 'all', { concurrency: 2 });
   expect(summary.failed).toEqual([]);
   expect([...summary.completed].sort()).toEqual([...GOOD, BAD].sort());
