@@ -33,15 +33,28 @@ export const REDACT_PATHS = [
 
 export type { Logger };
 
+const VERBOSE_LEVELS = new Set(['debug', 'trace']);
+
+/**
+ * An error in a log line: its type and its own message — one line per failure, as an operator
+ * reads them (our errors already name system, dataset and window, and their cause's message).
+ * The stack, and pino's chain of cause messages, only at debug and trace.
+ */
+function errorSerializer(level: string): (error: unknown) => unknown {
+  if (VERBOSE_LEVELS.has(level)) return (error) => pino.stdSerializers.err(error as Error);
+  return (error) => (error instanceof Error ? { type: error.name, message: error.message } : error);
+}
+
 export function createLogger(
   options: { level?: string; name?: string } = {},
   destination?: pino.DestinationStream,
 ): Logger {
+  const level = options.level ?? 'info';
   const opts: LoggerOptions = {
-    level: options.level ?? 'info',
+    level,
     name: options.name ?? 'enphase-etl',
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    serializers: { err: pino.stdSerializers.err },
+    serializers: { err: errorSerializer(level) },
   };
   return destination ? pino(opts, destination) : pino(opts);
 }

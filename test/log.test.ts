@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createLogger, redactUrl } from '../src/log.js';
 
-function capture() {
+function capture(level = 'debug') {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk, _encoding, done) {
@@ -9,7 +9,7 @@ function capture() {
       done();
     },
   });
-  return { lines, logger: createLogger({ level: 'debug' }, stream) };
+  return { lines, logger: createLogger({ level }, stream) };
 }
 
 describe('log redaction', () => {
@@ -64,5 +64,25 @@ describe('log redaction', () => {
     expect(url).not.toContain(':pw@');
     expect(url).toContain('size=100');
     expect(redactUrl('not a url')).toBe('not a url');
+  });
+});
+
+describe('errors in log lines', () => {
+  const failure = () => new Error('system 1, dataset rgm: bad body', { cause: new Error('inner detail') });
+
+  it('are one line at info and above: the type and the message, no stack, no cause chain', () => {
+    const { lines, logger } = capture('info');
+    logger.error({ err: failure() }, 'dataset sync failed');
+    const line = JSON.parse(lines[0]!) as { err: Record<string, unknown> };
+    expect(line.err).toEqual({ type: 'Error', message: 'system 1, dataset rgm: bad body' });
+    expect(lines[0]).not.toContain('\\n    at ');
+  });
+
+  it('carry the stack and the causes at debug', () => {
+    const { lines, logger } = capture('debug');
+    logger.error({ err: failure() }, 'dataset sync failed');
+    const line = JSON.parse(lines[0]!) as { err: { stack?: string; message: string } };
+    expect(line.err.stack).toMatch(/\n\s+at /);
+    expect(line.err.message).toContain('inner detail');
   });
 });
