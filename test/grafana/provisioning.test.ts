@@ -132,6 +132,20 @@ describe('data source, dashboards and rules hold together', () => {
   });
 });
 
+describe('docs/grafana.md', () => {
+  const doc = read('docs/grafana.md');
+  // A table row of cells, whatever padding prettier gives the table.
+  const row = (...cells: string[]): RegExp =>
+    new RegExp(`\\|\\s*${cells.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s*\\|\\s*')}\\s*\\|`);
+  it('has every dashboard’s panels in a table, and every rule with its thresholds', () => {
+    for (const d of DASHBOARDS) {
+      expect(doc).toContain(`(\`${d.uid}\`)`);
+      for (const p of d.panels) expect(doc).toMatch(row(p.title, p.kind));
+    }
+    for (const r of RULES) expect(doc).toMatch(row(`${r.title} (\`${r.uid}\`)`, r.description));
+  });
+});
+
 describe('the health measurements of a round (pure)', () => {
   const nowMs = Date.UTC(2026, 3, 10, 6, 0, 0);
   const now = nowMs / 1000;
