@@ -136,7 +136,9 @@ describe('docs/grafana.md', () => {
   const doc = read('docs/grafana.md');
   // A table row of cells, whatever padding prettier gives the table.
   const row = (...cells: string[]): RegExp =>
-    new RegExp(`\\|\\s*${cells.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s*\\|\\s*')}\\s*\\|`);
+    new RegExp(
+      `\\|\\s*${cells.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s*\\|\\s*')}\\s*\\|`,
+    );
   it('has every dashboard’s panels in a table, and every rule with its thresholds', () => {
     for (const d of DASHBOARDS) {
       expect(doc).toContain(`(\`${d.uid}\`)`);
