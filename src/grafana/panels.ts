@@ -75,7 +75,7 @@ const q = (
 
 // --- shared query pieces ----------------------------------------------------------------------
 
-const SYSTEM_VARIABLE: VariableSpec = {
+export const SYSTEM_VARIABLE: VariableSpec = {
   name: 'system_id',
   label: 'System',
   // `__text`/`__value`: Grafana lists the name and substitutes the id.
@@ -83,7 +83,7 @@ const SYSTEM_VARIABLE: VariableSpec = {
   hide: false,
 };
 
-const TZ_VARIABLE: VariableSpec = {
+export const TZ_VARIABLE: VariableSpec = {
   name: 'tz',
   label: 'Time zone',
   query: `SELECT last(${f('system', 'timezone')}) FROM ${m('system')} WHERE ${bySystem('system')} AND $timeFilter`,
@@ -92,6 +92,9 @@ const TZ_VARIABLE: VariableSpec = {
 
 /** Micro production of one system per local day (`tz`): the last row is today so far. */
 export const TODAY_QUERY = `SELECT sum(${f('production', 'energy_wh')}) AS "today_wh" FROM ${m('production')} WHERE ${bySystem('production')} AND ${t('production', 'source')} = 'micro' AND $timeFilter GROUP BY time(1d) tz('$tz')`;
+
+/** Micro production of one system per `$__interval` (the Energy panel; the demo's sparkline). */
+export const PRODUCTION_ENERGY_QUERY = `SELECT sum(${f('production', 'energy_wh')}) AS "production_wh" FROM ${m('production')} WHERE ${bySystem('production')} AND ${t('production', 'source')} = 'micro' AND $timeFilter GROUP BY time($__interval) fill(0)`;
 
 /** Daily micro production of one system since the local start of the range's first UTC day. */
 const dailySince = (alias: string): string =>
@@ -305,11 +308,7 @@ const SYSTEM: DashboardSpec = {
       w: 24,
       h: 9,
       queries: [
-        q(
-          'A',
-          `SELECT sum(${f('production', 'energy_wh')}) AS "production_wh" FROM ${m('production')} WHERE ${bySystem('production')} AND ${t('production', 'source')} = 'micro' AND $timeFilter GROUP BY time($__interval) fill(0)`,
-          ['production_wh'],
-        ),
+        q('A', PRODUCTION_ENERGY_QUERY, ['production_wh']),
         q(
           'B',
           `SELECT sum(${f('consumption', 'energy_wh')}) AS "consumption_wh" FROM ${m('consumption')} WHERE ${bySystem('consumption')} AND $timeFilter GROUP BY time($__interval) fill(0)`,

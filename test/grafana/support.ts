@@ -1,14 +1,12 @@
-// What Grafana does to a query before it reaches InfluxDB, and what its alerting engine does with
-// the answers, for the subset the provisioned dashboards and rules use: variable and time-range
-// substitution, and the server-side expressions reduce (last, sum), math and threshold.
+// What Grafana does with a rule's answers, for the subset the provisioned rules use: the
+// server-side expressions reduce (last, sum), math and threshold; and the dashboards' relative
+// ranges. Substitution itself is src/grafana/substitute.ts.
+import { substitute as substituteQuery, type TimeRange } from '../../src/grafana/substitute.js';
 import type { InfluxSeries } from '../support/services.js';
 
 const DAY_MS = 86_400_000;
 
-export interface Range {
-  fromMs: number;
-  toMs: number;
-}
+export type Range = TimeRange;
 
 /** A dashboard's or panel's relative range (`now-2d`, `2d`, `now/M`, `now/y`) at `nowMs`, in UTC. */
 export function rangeOf(spec: string, nowMs: number): Range {
@@ -21,61 +19,14 @@ export function rangeOf(spec: string, nowMs: number): Range {
   return { fromMs: nowMs - amount, toMs: nowMs };
 }
 
-// Grafana's interval steps (the `$__interval` it picks for a range and a panel's width).
-const STEPS_MS = [
-  10e3,
-  30e3,
-  60e3,
-  300e3,
-  600e3,
-  900e3,
-  1_800e3,
-  3_600e3,
-  10_800e3,
-  21_600e3,
-  43_200e3,
-  DAY_MS,
-];
-
-function intervalOf(range: Range, maxDataPoints = 1_000): { ms: number; text: string } {
-  const raw = (range.toMs - range.fromMs) / maxDataPoints;
-  const ms = STEPS_MS.find((s) => s >= raw) ?? DAY_MS;
-  const text =
-    ms % DAY_MS === 0
-      ? `${ms / DAY_MS}d`
-      : ms % 3_600e3 === 0
-        ? `${ms / 3_600e3}h`
-        : ms % 60e3 === 0
-          ? `${ms / 60e3}m`
-          : `${ms / 1e3}s`;
-  return { ms, text };
-}
-
-/**
- * The query as Grafana sends it: `$timeFilter` as an absolute range (the dashboards' form
- * `time >= …ms and time <= …ms`; alert rules use the backend's `time > … and time < …`),
- * `${__from}`/`${__to}` in epoch ms, `$__interval(_ms)`, and the variables.
- */
+/** The query as Grafana sends it (src/grafana/substitute.ts). */
 export function substitute(
   query: string,
   range: Range,
   variables: Record<string, string> = {},
   form: 'dashboard' | 'alert' = 'dashboard',
 ): string {
-  const interval = intervalOf(range);
-  const timeFilter =
-    form === 'dashboard'
-      ? `time >= ${range.fromMs}ms and time <= ${range.toMs}ms`
-      : `time > ${range.fromMs}ms and time < ${range.toMs}ms`;
-  let out = query
-    .replaceAll('$timeFilter', timeFilter)
-    .replaceAll('${__from}', String(range.fromMs))
-    .replaceAll('${__to}', String(range.toMs))
-    .replaceAll('$__interval_ms', String(interval.ms))
-    .replaceAll('$__interval', interval.text);
-  for (const [name, value] of Object.entries(variables)) out = out.replaceAll(`$${name}`, value);
-  if (/\$\w/.test(out)) throw new Error(`unsubstituted variable left in ${out}`);
-  return out;
+  return substituteQuery(query, range, variables, { form });
 }
 
 // --- server-side expressions ------------------------------------------------------------------
