@@ -8,6 +8,7 @@
 import { UnrecoverableError, Worker, type Job, type Processor } from 'bullmq';
 import { describeProblem } from '../state/system-problems.js';
 import { discoverSystems } from './discover.js';
+import { recordHealth } from './health.js';
 import {
   JOB_DISCOVER,
   JOB_ROUND,
@@ -162,6 +163,10 @@ export function processorFor(runtime: Runtime, queue: QueueName): Processor {
         if (job.name === JOB_ROUND) {
           const plan = await currentPlan(runtime.config, runtime.registry, runtime.now());
           const offered = await enqueueRound(runtime.queues, runtime.registry, round, cadencesOf(plan));
+          // The pipeline's own health for Grafana (src/jobs/health.ts); never fails the round.
+          await recordHealth(runtime).catch((e: unknown) =>
+            runtime.logger.warn({ err: (e as Error).message }, 'health not written'),
+          );
           return { offered };
         }
         if (job.name === JOB_DISCOVER) {

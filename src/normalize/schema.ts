@@ -265,6 +265,36 @@ export const SCHEMA = {
     fields: { status: 'string', cleared_time: 'int', details: 'string' },
     bounds: { cleared_time: TIME },
   },
+
+  // --- the service's own health, written on every round (src/jobs/health.ts) ---------------
+  pipeline: {
+    tags: [],
+    fields: {
+      round_at: 'int',
+      systems_total: 'int',
+      systems_quarantined: 'int',
+      quota_used: 'int',
+      quota_limit: 'int',
+      quota_budget: 'int',
+      points_written: 'int',
+      errors: 'int',
+      datasets_unavailable: 'int',
+      endpoints_restricted: 'int',
+      token_expires_at: 'int',
+      token_expired: 'int',
+      token_rejected: 'int',
+    },
+  },
+  pipeline_dataset: {
+    tags: ['dataset'],
+    fields: {
+      lag_max_s: 'int',
+      lag_worst_system_id: 'int',
+      systems: 'int',
+      errors: 'int',
+      unavailable: 'int',
+    },
+  },
 } as const satisfies Record<string, MeasurementSchema>;
 
 export type Measurement = keyof typeof SCHEMA;

@@ -48,6 +48,11 @@ describe('enphase-etl demo', () => {
     expect(text).toMatch(/backfill: 2\/2 systems loaded, 0 failed, \d+ windows, \d+ points/);
     expect(text).toContain(`curl -sG '${influx.url}/query' --data-urlencode 'db=${influx.database}'`);
     expect(text).toMatch(/ENPHASE_API_KEY=sim-key ENPHASE_PLAN=partner enphase-etl status/);
+    // The picture, drawn from InfluxDB with the System dashboard's queries: one line per system.
+    const picture = lines.filter((l) => /^ {2}\d+ .*[▁▂▃▄▅▆▇█]+ +(\d+\.\d kWh|–) {2}\(/.test(l));
+    expect(picture).toHaveLength(2);
+    expect(text).toContain('docker compose up -d');
+    expect(text).toContain(`data source InfluxQL at ${influx.url}, database ${influx.database}`);
 
     const production = await influx.query('SELECT count(energy_wh) FROM production GROUP BY system_id');
     expect(production).toHaveLength(2);

@@ -78,6 +78,17 @@ it('discovers, syncs each round as simulated time passes, and keeps the final va
   }
   const finalMs = w.clock.ms;
   const finalSec = Math.floor(finalMs / 1000);
+  // Every round also writes the pipeline's health for Grafana (src/jobs/health.ts).
+  await waitFor(
+    async () => {
+      const [health] = await w.influx.query(
+        'SELECT last("systems_total"), count("round_at") FROM "pipeline"',
+      );
+      return health?.values[0]?.[1] === ids.length && Number(health.values[0]?.[2]) > 1;
+    },
+    10_000,
+    'health points of the rounds',
+  );
   const values = await microValues();
   // New intervals were picked up up to the last whole interval before the final clock.
   const latest = Math.max(...[...values.keys()].map((k) => Number(k.split('|')[2])));
