@@ -500,15 +500,15 @@ const PIPELINE: DashboardSpec = {
       title: 'Quarantine and restrictions',
       kind: 'stat',
       description:
-        'Systems quarantined, datasets unavailable on the plan (per system), endpoints the plan refuses, systems in the registry.',
+        'Systems quarantined (unusable metadata) or whose discovery failed, datasets unavailable (per system: plan refusals and permanent answers), refused endpoints (per system), systems in the registry.',
       reads: ['pipeline'],
       w: 12,
       h: 6,
       queries: [
         q(
           'A',
-          `SELECT last(${f('pipeline', 'systems_quarantined')}) AS "quarantined", last(${f('pipeline', 'datasets_unavailable')}) AS "unavailable", last(${f('pipeline', 'endpoints_restricted')}) AS "restricted", last(${f('pipeline', 'systems_total')}) AS "systems" FROM ${m('pipeline')} WHERE $timeFilter`,
-          ['quarantined', 'unavailable', 'restricted', 'systems'],
+          `SELECT last(${f('pipeline', 'systems_quarantined')}) AS "quarantined", last(${f('pipeline', 'systems_discovery_failed')}) AS "discovery_failed", last(${f('pipeline', 'datasets_unavailable')}) AS "unavailable", last(${f('pipeline', 'endpoints_restricted')}) AS "restricted", last(${f('pipeline', 'systems_total')}) AS "systems" FROM ${m('pipeline')} WHERE $timeFilter`,
+          ['quarantined', 'discovery_failed', 'unavailable', 'restricted', 'systems'],
         ),
       ],
     },

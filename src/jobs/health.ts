@@ -12,7 +12,11 @@ import { isStillUnavailable } from '../state/unavailable.js';
 import type { Runtime } from './runtime.js';
 
 export interface HealthInput {
+  /** Systems in the registry (usable metadata). */
   systemsTotal: number;
+  /** Systems kept out of the pipeline by a problem (src/state/system-problems.ts). */
+  systemsQuarantined: number;
+  systemsDiscoveryFailed: number;
   /** Per system id: watermarks, unavailable datasets, last errors. */
   states: ReadonlyMap<string, SystemState>;
   quota: QuotaUsage;
@@ -72,7 +76,8 @@ export function healthPoints(input: HealthInput, nowMs: number): DataPoint[] {
     fields: {
       round_at: now,
       systems_total: input.systemsTotal,
-      // TODO(issue 9): systems_quarantined, once the registry records quarantined systems.
+      systems_quarantined: input.systemsQuarantined,
+      systems_discovery_failed: input.systemsDiscoveryFailed,
       quota_used: quota.total,
       ...(quota.limit !== null ? { quota_limit: quota.limit } : {}),
       ...(quota.budget !== null ? { quota_budget: quota.budget } : {}),
@@ -120,15 +125,18 @@ async function pointsSinceLastRound(runtime: Runtime): Promise<number> {
 /** Reads what the round's health needs from Redis and the process's metrics. */
 export async function collectHealth(runtime: Runtime): Promise<HealthInput> {
   const ids = await runtime.registry.ids();
-  const [states, quota, restricted, token, pointsWritten] = await Promise.all([
+  const [states, quota, restricted, token, pointsWritten, problems] = await Promise.all([
     readSystemStates(runtime.redis, runtime.keys, ids),
     runtime.client.quota.usage(),
     runtime.client.restrictions.list(),
     runtime.client.tokens.stored(),
     pointsSinceLastRound(runtime),
+    runtime.registry.problems.list(),
   ]);
   return {
     systemsTotal: ids.length,
+    systemsQuarantined: problems.filter((p) => p.kind === 'quarantined').length,
+    systemsDiscoveryFailed: problems.filter((p) => p.kind === 'discovery-failed').length,
     states,
     quota,
     endpointsRestricted: Object.keys(restricted).length,

@@ -13,6 +13,11 @@ export interface MeasurementSchema {
   readonly fields: Readonly<Record<string, FieldType>>;
   /** Plausibility bounds of numeric fields (src/normalize/plausibility.ts checks them). */
   readonly bounds?: Readonly<Record<string, Bound>>;
+  /**
+   * Written by the service about itself (src/jobs/health.ts), never from an API answer: its values
+   * are our own counts, so it has no plausibility bounds.
+   */
+  readonly writtenBy?: 'service';
 }
 
 /**
@@ -268,11 +273,13 @@ export const SCHEMA = {
 
   // --- the service's own health, written on every round (src/jobs/health.ts) ---------------
   pipeline: {
+    writtenBy: 'service',
     tags: [],
     fields: {
       round_at: 'int',
       systems_total: 'int',
       systems_quarantined: 'int',
+      systems_discovery_failed: 'int',
       quota_used: 'int',
       quota_limit: 'int',
       quota_budget: 'int',
@@ -286,6 +293,7 @@ export const SCHEMA = {
     },
   },
   pipeline_dataset: {
+    writtenBy: 'service',
     tags: ['dataset'],
     fields: {
       lag_max_s: 'int',

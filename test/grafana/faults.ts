@@ -110,6 +110,7 @@ export function faultHealth(atMs: number): DataPoint[] {
         round_at: time,
         systems_total: 8,
         systems_quarantined: 1,
+        systems_discovery_failed: 0,
         quota_used: 950,
         quota_limit: 1_000,
         quota_budget: 1_000,

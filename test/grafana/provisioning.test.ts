@@ -172,6 +172,8 @@ describe('the health measurements of a round (pure)', () => {
       ],
     ]),
     quota: { month: '2026-04', total: 420, byEndpoint: {}, limit: 1000, reserve: 50, budget: 950 },
+    systemsQuarantined: 1,
+    systemsDiscoveryFailed: 0,
     endpointsRestricted: 1,
     token: { accessToken: 'a', refreshToken: 'r', updatedAt: 0, source: 'refresh', expiresAt: nowMs - 1 },
     pointsWritten: 1234,
@@ -185,6 +187,8 @@ describe('the health measurements of a round (pure)', () => {
       fields: {
         round_at: now,
         systems_total: 2,
+        systems_quarantined: 1,
+        systems_discovery_failed: 0,
         quota_used: 420,
         quota_limit: 1000,
         quota_budget: 950,
