@@ -273,7 +273,8 @@ export async function runDemo(options: DemoOptions, out: (line: string) => void)
       apiUrl: simulator.url,
       ...(metricsPort !== undefined ? { metricsPort } : {}),
     }).forEach((line) => out(line));
-    await untilSignal();
+    const stopped = await Promise.race([untilSignal(), service.failure]);
+    if (stopped instanceof Error) throw stopped; // InfluxDB refused the writes: the service stopped
     await service.stop();
   } finally {
     await simulator.close();
