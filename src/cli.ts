@@ -13,6 +13,7 @@ import { registerStartCommand } from './commands/start.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerSyncCommand } from './commands/sync.js';
 import { registerWorkerCommand } from './commands/worker.js';
+import { InfluxUnreachableError } from './loaders/index.js';
 
 export function buildProgram(): Command {
   const program = new Command('enphase-etl')
@@ -55,7 +56,10 @@ export async function main(argv: string[]): Promise<void> {
     // Commander has already printed its own usage message; the others get one clear line.
     if (!(error instanceof CommanderError)) {
       const known =
-        error instanceof ConfigError || error instanceof UsageError || error instanceof InterruptedError;
+        error instanceof ConfigError ||
+        error instanceof UsageError ||
+        error instanceof InterruptedError ||
+        error instanceof InfluxUnreachableError;
       process.stderr.write(
         `enphase-etl: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`,
       );

@@ -119,6 +119,7 @@ const envSchema = z.object({
     .transform(Number)
     .default(1_048_576),
   INFLUX_TIMEOUT: duration('30s'),
+  INFLUX_PATIENCE: duration('2m'),
   DATASETS: datasets,
   SETTLE_WINDOW: duration('24h'),
   INITIAL_LOOKBACK: duration('7d'),
@@ -172,6 +173,11 @@ export interface Config {
     retentionPolicy?: string;
     username?: string;
     password?: string;
+    /**
+     * How long a command waits for an InfluxDB that accepts no write (at start, and mid-run in
+     * `backfill`/`sync`) before it exits 1; the service waits without limit once running.
+     */
+    patienceMs?: number;
     /** How the loader batches and sends (src/loaders/line-writer.ts); absent: its defaults. */
     write?: Pick<
       LoaderOptions,
@@ -268,6 +274,7 @@ export function parseConfig(env: Env): Config {
       retentionPolicy: e.INFLUX_RETENTION_POLICY,
       username: e.INFLUX_USERNAME,
       password: e.INFLUX_PASSWORD,
+      patienceMs: e.INFLUX_PATIENCE,
       write: {
         batchSize: e.INFLUX_BATCH_SIZE,
         flushIntervalMs: e.INFLUX_FLUSH_INTERVAL,

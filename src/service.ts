@@ -1,8 +1,11 @@
 // The long-running service (`start`, `worker`, `scheduler`): config → Redis → client → loader →
 // workers and/or scheduler, with /metrics and /healthz. On SIGINT/SIGTERM it stops taking jobs,
 // lets the active ones finish (or hands them back after the timeout), flushes the loader and
-// closes Redis; the command then exits 0.
+// closes Redis; the command then exits 0. When InfluxDB refuses the writes (the loader stops for
+// good), it logs the loader's line and stops the same way by itself (`failure`; `start` exits 2):
+// every system's job would otherwise fetch its data only to fail at the write.
 import type { Config } from './config.js';
+import { stopsTheRun } from './loaders/index.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from './jobs/runtime.js';
 import { startWorkers, type PipelineWorkers, type WorkerOptions } from './jobs/worker.js';
 import { PipelineMetrics, startMetricsServer, type MetricsServer } from './metrics.js';
@@ -26,6 +29,8 @@ export interface RunningService {
   metricsServer?: MetricsServer;
   /** Graceful stop; resolves when everything is closed. Safe to call twice. */
   stop(): Promise<void>;
+  /** Resolves with the sink's error when the service stopped itself on it; never otherwise. */
+  failure: Promise<Error>;
 }
 
 export async function startService(config: Config, options: ServiceOptions): Promise<RunningService> {
@@ -73,8 +78,16 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     })();
     return stopped;
   };
+  const failure = runtime.loader.whenFailed().then((error) => {
+    if (!stopsTheRun(error) || stopping) return new Promise<Error>(() => undefined);
+    log.error({ err: error }, 'InfluxDB refuses the writes; the service stops');
+    // No request starts after this: the active jobs end at their next write, handed back.
+    runtime.abort.abort();
+    return stop().then(() => error);
+  });
   return {
     runtime,
+    failure,
     ...(workers ? { workers } : {}),
     ...(scheduler ? { scheduler } : {}),
     ...(metricsServer ? { metricsServer } : {}),

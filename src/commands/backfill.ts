@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { DATASET_NAMES, isDatasetName, type DatasetName } from '../datasets.js';
 import { backfill, type SystemSelection } from '../jobs/backfill.js';
 import { createProgressReporter } from '../jobs/progress.js';
+import { checkInfluxSink } from '../loaders/index.js';
 import { UsageError } from './errors.js';
 import { parseSystems, runOneShotCommand } from './one-shot.js';
 
@@ -72,8 +73,11 @@ export function registerBackfillCommand(program: Command): void {
       if (opts.from > today) throw new UsageError(`--from (${opts.from}) is in the future`);
       await runOneShotCommand(
         'backfill',
-        (runtime, signal) =>
-          backfill(
+        async (runtime, signal) => {
+          // Enqueue-only writes nothing itself; otherwise a refusing InfluxDB costs no API hit.
+          if (opts.enqueueOnly !== true)
+            await checkInfluxSink(runtime.config.influx, { logger: runtime.logger, signal });
+          return backfill(
             runtime,
             {
               systems: opts.system,
@@ -88,7 +92,8 @@ export function registerBackfillCommand(program: Command): void {
               progress: createProgressReporter('backfill'),
               signal,
             },
-          ),
+          );
+        },
         'backfill interrupted; run it again to resume',
       );
     });

@@ -13,6 +13,7 @@ import type { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { backfill } from '../jobs/backfill.js';
 import { createRuntime } from '../jobs/runtime.js';
+import { checkInfluxSink } from '../loaders/index.js';
 import { createLogger } from '../log.js';
 import { startService, untilSignal } from '../service.js';
 import { startSimulator } from '../simulator/index.js';
@@ -242,6 +243,7 @@ export async function runDemo(options: DemoOptions, out: (line: string) => void)
     };
     out(`Simulator: ${simulator.url} with ${options.systems} systems (partner key sim-key).`);
 
+    await checkInfluxSink(config.influx, { logger }); // a refusing InfluxDB: exit 2 before any request
     const fromDate = new Date(Date.now() - options.days * 86_400_000).toISOString().slice(0, 10);
     out(`Backfill: every system, every dataset, from ${fromDate} …`);
     const runtime = createRuntime(config, { logger, onQuotaExhausted: 'throw' });
@@ -271,7 +273,8 @@ export async function runDemo(options: DemoOptions, out: (line: string) => void)
       apiUrl: simulator.url,
       ...(metricsPort !== undefined ? { metricsPort } : {}),
     }).forEach((line) => out(line));
-    await untilSignal();
+    const stopped = await Promise.race([untilSignal(), service.failure]);
+    if (stopped instanceof Error) throw stopped; // InfluxDB refused the writes: the service stopped
     await service.stop();
   } finally {
     await simulator.close();

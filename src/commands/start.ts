@@ -3,6 +3,7 @@
 // uses its demo credentials, so a first `start` shows the whole pipeline working.
 import type { Command } from 'commander';
 import { DEFAULT_API_URL, loadConfig, usesSimulator, type Config } from '../config.js';
+import { checkInfluxSink } from '../loaders/index.js';
 import { createLogger, type Logger } from '../log.js';
 import { startService, untilSignal } from '../service.js';
 import { startSimulator, type RunningSimulator } from '../simulator/index.js';
@@ -48,6 +49,7 @@ export async function runStart(options: {
       ? await withBuiltinSimulator(loaded, logger)
       : { config: loaded, simulator: undefined };
   try {
+    if (options.worker) await checkInfluxSink(config.influx, { logger }); // before any API request
     const service = await startService(config, {
       logger,
       worker: options.worker ? (options.concurrency ? { concurrency: options.concurrency } : {}) : false,
@@ -55,7 +57,8 @@ export async function runStart(options: {
       // The scheduler alone serves no metrics (DESIGN §4: `start` and `worker`).
       ...(options.worker ? {} : { metricsPort: false as const }),
     });
-    const signal = await untilSignal();
+    const signal = await Promise.race([untilSignal(), service.failure]);
+    if (signal instanceof Error) throw signal; // stopped by itself: InfluxDB refuses the writes
     logger.info({ signal }, 'signal received');
     await service.stop();
   } finally {

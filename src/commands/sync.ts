@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { syncNow, type SystemSelection } from '../jobs/backfill.js';
 import { createProgressReporter } from '../jobs/progress.js';
+import { checkInfluxSink } from '../loaders/index.js';
 import { parseSystems, runOneShotCommand } from './one-shot.js';
 
 export function registerSyncCommand(program: Command): void {
@@ -18,8 +19,10 @@ export function registerSyncCommand(program: Command): void {
     .action(async (opts: { system: SystemSelection }) =>
       runOneShotCommand(
         'sync',
-        (runtime, signal) =>
-          syncNow(runtime, opts.system, { progress: createProgressReporter('sync'), signal }),
+        async (runtime, signal) => {
+          await checkInfluxSink(runtime.config.influx, { logger: runtime.logger, signal });
+          return syncNow(runtime, opts.system, { progress: createProgressReporter('sync'), signal });
+        },
         'sync interrupted',
       ),
     );

@@ -1,9 +1,12 @@
 // One-shot runs (`backfill`, `sync`): enqueue one job per system under ids of this run, process
 // them in this process (other workers may help) and wait, reporting progress; or only enqueue.
 // An abort (SIGINT) stops taking jobs, lets the active ones finish, removes this run's waiting
-// jobs and returns with `interrupted` — nothing half committed (watermarks follow flushes).
+// jobs and returns with `interrupted` — nothing half committed (watermarks follow flushes). A loader
+// that stops for good (InfluxDB refuses the writes, or accepts none for INFLUX_PATIENCE) stops the
+// run the same way, at once, and the run rejects with that error: no job fetches for nothing.
 import type { JobsOptions, Queue } from 'bullmq';
 import type { DatasetName } from '../datasets.js';
+import { stopsTheRun } from '../loaders/index.js';
 import type { QueueName, SyncResult } from './queues.js';
 import type { ProgressReporter } from './progress.js';
 import type { Runtime } from './runtime.js';
@@ -113,6 +116,15 @@ export async function runOneShot<D>(
       .finally(() => workersClosed.abort());
   options.signal?.addEventListener('abort', closeWorkers, { once: true });
   if (options.signal?.aborted) closeWorkers();
+  // No job can succeed any more: every wait of the client ends (no request starts after this), the
+  // active jobs end at their next write, and the run reports the sink's error.
+  let sinkFailure: Error | undefined;
+  void runtime.loader.whenFailed().then((error) => {
+    if (!stopsTheRun(error) || workersClosed.signal.aborted) return;
+    sinkFailure = error;
+    runtime.abort.abort();
+    closeWorkers();
+  });
   options.progress?.start(jobs.length);
   const hitsTimer = setInterval(() => {
     void runtime.client.quota
@@ -176,6 +188,10 @@ export async function runOneShot<D>(
     for (const job of jobs) {
       if (!finished.has(job.systemId)) await (queue as Queue).remove(job.id).catch(() => 0);
     }
+  }
+  if (sinkFailure) {
+    options.progress?.stop();
+    throw sinkFailure;
   }
   summary.hits = (await runtime.client.quota.usage()).total - hitsBefore;
   const f = figures();

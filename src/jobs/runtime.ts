@@ -4,7 +4,7 @@ import { setMaxListeners } from 'node:events';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { createEnphaseClient, type EnphaseClient } from '../enphase/client.js';
-import { createLoader, type LineWriter, type LoaderOptions } from '../loaders/index.js';
+import { createLoader, LoaderAbortedError, type LineWriter, type LoaderOptions } from '../loaders/index.js';
 import type { Logger } from '../log.js';
 import { instrumentClient, PipelineMetrics } from '../metrics.js';
 import { createKeys, DEFAULT_KEY_PREFIX, type RedisKeys } from '../state/keys.js';
@@ -78,7 +78,14 @@ export function createRuntime(config: Config, options: RuntimeOptions): Runtime 
     ...(options.rateMarginMs !== undefined ? { rateMarginMs: options.rateMarginMs } : {}),
   });
   const client = instrumentClient(rawClient, metrics);
-  const loader = createLoader(config.influx, options.loader ?? {}, logger);
+  // The abort ends the loader's retries too. One-shot runs (which fail rather than wait on a spent
+  // quota) give up on an InfluxDB that accepts nothing for INFLUX_PATIENCE; the service waits.
+  const patience = options.onQuotaExhausted === 'throw' ? { patienceMs: config.influx.patienceMs } : {};
+  const loader = createLoader(
+    config.influx,
+    { ...patience, ...options.loader, signal: abort.signal },
+    logger,
+  );
   const queues = openQueues(redis, keys);
   metrics.watchQueues(queues);
   const settings: SyncSettings = {
@@ -127,9 +134,17 @@ export function createRuntime(config: Config, options: RuntimeOptions): Runtime 
       if (closed) return;
       closed = true;
       try {
-        await loader.close(
-          closeOptions.deadlineMs !== undefined ? { deadlineMs: closeOptions.deadlineMs } : {},
-        );
+        await loader
+          .close(closeOptions.deadlineMs !== undefined ? { deadlineMs: closeOptions.deadlineMs } : {})
+          .catch((error: unknown) => {
+            // Aborted on purpose (a shutdown past its timeout): the unwritten lines were never
+            // watermarked, so the next run writes them; not an error of the close.
+            if (!(abort.signal.aborted && error instanceof LoaderAbortedError)) throw error;
+            logger.warn(
+              { err: error },
+              'InfluxDB writes abandoned at shutdown; nothing unwritten was committed',
+            );
+          });
       } finally {
         await queues.close().catch(() => undefined);
         await redis.quit().catch(() => redis.disconnect());

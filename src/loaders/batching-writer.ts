@@ -1,10 +1,18 @@
 // The batching core shared by both transports: a bounded buffer cut into batches, a few requests in
-// flight, and per batch the taxonomy of policy.ts (retry without time limit, split on 413, bisect to
-// the bad lines on other 4xx, stop on configuration errors).
+// flight, and per batch the taxonomy of policy.ts (retry — without time limit, or for `patienceMs` —,
+// split on 413, bisect to the bad lines on other 4xx, stop on configuration errors). Once stopped,
+// it stays stopped: every later write and flush rejects with the same error, at once.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from '../log.js';
 import { backoffDelay } from './backoff.js';
-import { InfluxConfigError, LoaderAbortedError, LoaderClosedError } from './errors.js';
+import {
+  InfluxConfigError,
+  InfluxUnreachableError,
+  LoaderAbortedError,
+  LoaderClosedError,
+  refusalMessage,
+} from './errors.js';
 import type { LineWriter, LoaderOptions, LoaderStats } from './line-writer.js';
 import { classifyFailure, classifyResponse, halves, type WriteVerdict } from './policy.js';
 import type { WriteTransport } from './transport.js';
@@ -48,12 +56,21 @@ export class BatchingWriter implements LineWriter {
   private failure: Error | undefined;
   private closed = false;
   private readonly aborter = new AbortController();
+  /** Monotonic ms since which no write was accepted while one was failing; undefined: none failing. */
+  private outageSince: number | undefined;
+  private readonly failed: Promise<Error>;
+  private announceFailure!: (error: Error) => void;
+  private readonly onAbort = (): void => this.abort();
 
   constructor(
     private readonly transport: WriteTransport,
     private readonly options: LoaderOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.failed = new Promise((resolve) => (this.announceFailure = resolve));
+    if (options.signal?.aborted) this.abort();
+    else options.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
 
   async write(lines: readonly string[]): Promise<void> {
     let offset = 0;
@@ -77,10 +94,16 @@ export class BatchingWriter implements LineWriter {
   async flush(): Promise<void> {
     this.throwIfFailed();
     this.cutBatch();
-    const outcomes = await Promise.allSettled([...this.unsettled]);
-    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
-    if (failed) throw failed.reason;
+    // Once the loader has stopped, nothing waits for requests still on the wire (a v2 server that
+    // never answers): the flush rejects at once.
+    const outcomes = await Promise.race([Promise.allSettled([...this.unsettled]), this.failed]);
     this.throwIfFailed();
+    const failed = (outcomes as PromiseSettledResult<void>[]).find((o) => o.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  whenFailed(): Promise<Error> {
+    return this.failed;
   }
 
   async close(options: { deadlineMs?: number } = {}): Promise<void> {
@@ -95,6 +118,7 @@ export class BatchingWriter implements LineWriter {
       else throw this.failure;
     } finally {
       if (deadline) clearTimeout(deadline);
+      this.options.signal?.removeEventListener('abort', this.onAbort);
       this.clearTimer();
       await this.transport.close();
     }
@@ -183,13 +207,18 @@ export class BatchingWriter implements LineWriter {
     this.pump();
   }
 
-  /** The loader cannot go on: every queued batch fails with the same error, writers are woken. */
+  /**
+   * The loader cannot go on: every queued batch fails with the same error, the batches in flight
+   * stop retrying (their requests are cancelled), writers are woken.
+   */
   private fail(error: Error): void {
     if (this.failure !== undefined) return;
     this.failure = error;
     this.logger.error({ err: error }, 'loader stopped');
     for (const batch of this.queue.splice(0)) this.settle(batch, error);
     this.wakeSpaceWaiters();
+    this.aborter.abort();
+    this.announceFailure(error);
   }
 
   private wakeSpaceWaiters(): void {
@@ -206,6 +235,7 @@ export class BatchingWriter implements LineWriter {
       const verdict = await this.attempt(lines, signal);
       switch (verdict.kind) {
         case 'delivered':
+          this.outageSince = undefined;
           this.delivered += lines.length;
           if (attempt > 1)
             this.logger.info(
@@ -224,14 +254,26 @@ export class BatchingWriter implements LineWriter {
           for (const half of halves(lines)) await this.deliver(half);
           return;
         case 'config':
-          throw new InfluxConfigError(
-            `InfluxDB refused the write through ${this.transport.name} (${verdict.reason}); ` +
-              'check INFLUX_URL, INFLUX_API and the credentials and target (token, org, bucket, or database, user, password)',
-            verdict.status,
-          );
+          throw new InfluxConfigError(refusalMessage(this.transport.name, verdict.reason), verdict.status);
         case 'retry': {
+          if (signal.aborted) continue; // the top of the loop reports it
           this.retries++;
-          const waitMs = verdict.waitMs ?? backoffDelay(attempt, this.options.backoff, this.options.random);
+          const now = performance.now();
+          this.outageSince ??= now;
+          const patienceLeft =
+            this.options.patienceMs === undefined
+              ? Number.POSITIVE_INFINITY
+              : this.options.patienceMs - (now - this.outageSince);
+          if (patienceLeft <= 0)
+            throw new InfluxUnreachableError(
+              this.transport.url,
+              verdict.reason,
+              this.options.patienceMs as number,
+            );
+          const waitMs = Math.min(
+            verdict.waitMs ?? backoffDelay(attempt, this.options.backoff, this.options.random),
+            patienceLeft,
+          );
           if (attempt === 1 || attempt % RETRY_LOG_EVERY === 0)
             this.logger.warn(
               {

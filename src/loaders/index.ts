@@ -6,7 +6,14 @@ import { resolveLoaderOptions, type LineWriter, type LoaderOptions } from './lin
 import { createV1Transport } from './v1.js';
 import { createV2Transport } from './v2.js';
 
-export { InfluxConfigError, LoaderAbortedError, LoaderClosedError } from './errors.js';
+export {
+  InfluxConfigError,
+  InfluxUnreachableError,
+  LoaderAbortedError,
+  LoaderClosedError,
+  stopsTheRun,
+} from './errors.js';
+export { checkInfluxSink, DEFAULT_INFLUX_PATIENCE_MS } from './probe.js';
 export {
   DEFAULT_LOADER_OPTIONS,
   type LineWriter,

@@ -20,6 +20,11 @@ export interface LineWriter {
   close(options?: { deadlineMs?: number }): Promise<void>;
   /** Counters since creation, for logs and metrics. */
   stats(): LoaderStats;
+  /**
+   * Resolves with the error that ended the loader for good (InfluxConfigError, InfluxUnreachableError,
+   * LoaderAbortedError); never resolves while it works. A run watches it to stop taking jobs.
+   */
+  whenFailed(): Promise<Error>;
 }
 
 export interface LoaderStats {
@@ -47,6 +52,13 @@ export interface LoaderOptions {
   /** One request's time limit; a timeout counts as a network error and is retried. */
   requestTimeoutMs: number;
   backoff: BackoffOptions;
+  /**
+   * How long InfluxDB may go without accepting a write (down, or never answering) before the loader
+   * gives up with InfluxUnreachableError; undefined: it waits without limit (the service).
+   */
+  patienceMs?: number;
+  /** Aborted: the loader stops every retry at once, as abort() does (a shutdown). */
+  signal?: AbortSignal;
   /** For tests: the jitter source. */
   random: () => number;
 }
@@ -64,6 +76,8 @@ export const DEFAULT_LOADER_OPTIONS: LoaderOptions = {
 
 export function resolveLoaderOptions(options: Partial<LoaderOptions> = {}): LoaderOptions {
   const resolved = { ...DEFAULT_LOADER_OPTIONS, ...options };
+  if (resolved.patienceMs !== undefined && !(resolved.patienceMs > 0))
+    throw new RangeError(`loader option patienceMs must be positive, got ${resolved.patienceMs}`);
   for (const key of ['batchSize', 'maxBufferedLines', 'concurrency', 'requestTimeoutMs'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] <= 0)
       throw new RangeError(`loader option ${key} must be a positive integer, got ${resolved[key]}`);

@@ -13,11 +13,18 @@ export interface WriteResponse {
 export interface WriteTransport {
   /** Short name for logs: 'v1' or 'v2'. */
   readonly name: string;
+  /** INFLUX_URL, for messages. */
+  readonly url: string;
   /**
    * POSTs the lines (one request). Resolves with any HTTP answer; rejects only when no answer came
    * (connection refused, reset, timeout).
    */
   send(lines: readonly string[], signal: AbortSignal): Promise<WriteResponse>;
+  /**
+   * An empty write to the same endpoint with the same credentials: InfluxDB checks them and the
+   * target (and v1 creates a missing database, as a write would) and stores nothing.
+   */
+  probe(signal: AbortSignal): Promise<WriteResponse>;
   /** Releases sockets. */
   close(): Promise<void>;
 }

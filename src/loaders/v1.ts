@@ -81,6 +81,7 @@ export function createV1Transport(
   }
 
   return {
+    url: config.url,
     name: 'v1',
     async send(lines, signal) {
       const { body, encoding } = await encodeBody(lines, options.gzipThresholdBytes);
@@ -92,6 +93,9 @@ export function createV1Transport(
       const created = await createDatabase(signal);
       if (created.status < 200 || created.status >= 300) return created;
       return post(path, body, signal, headers);
+    },
+    probe(signal) {
+      return this.send([], signal);
     },
     async close() {
       agent.http.destroy();

@@ -1,12 +1,13 @@
-// InfluxDB's `/api/v2/write` (1.8+, 2.x, 3.x, Cloud) through @influxdata/influxdb-client's WriteApi.
-// The WriteApi's own retry buffer drops the oldest lines when full and gives up after maxRetryTime,
-// which would lose points in a long outage. So it is used as a transport only: maxRetries 0, no
-// timer, no size-triggered sends, and `writeFailed` hands every failure back to the batching core,
-// which applies the loader's taxonomy (retry without a time limit, split, bisect).
-import { HttpError, InfluxDB, type WriteApi } from '@influxdata/influxdb-client';
+// InfluxDB's `/api/v2/write` (1.8+, 2.x, 3.x, Cloud) through @influxdata/influxdb-client's HTTP
+// transport. Its WriteApi is not used: its retry buffer drops the oldest lines when full and gives
+// up after maxRetryTime, which would lose points in a long outage, and it cannot cancel a request
+// in flight. The transport sends one batch per call (the library gzips above the threshold, adds
+// the token and the timeout) and honours an abort signal, so a shutdown ends even a request that
+// a black-hole server never answers; every failure goes back to the batching core's taxonomy.
+import { HttpError, InfluxDB } from '@influxdata/influxdb-client';
 import type { Config } from '../config.js';
 import type { LoaderOptions } from './line-writer.js';
-import type { WriteTransport } from './transport.js';
+import type { WriteResponse, WriteTransport } from './transport.js';
 
 type InfluxConfig = Config['influx'];
 
@@ -22,9 +23,15 @@ function headerValue(headers: HttpError['headers'], name: string): string | unde
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** The write path as the library's WriteApi builds it (an empty org is sent as `org=`). */
+export function v2WritePath(config: Pick<InfluxConfig, 'org' | 'bucket'>): string {
+  const org = encodeURIComponent(config.org ?? '');
+  return `/api/v2/write?org=${org}&bucket=${encodeURIComponent(config.bucket)}&precision=s`;
+}
+
 export function createV2Transport(
   config: InfluxConfig,
-  options: Pick<LoaderOptions, 'batchSize' | 'gzipThresholdBytes' | 'requestTimeoutMs'>,
+  options: Pick<LoaderOptions, 'gzipThresholdBytes' | 'requestTimeoutMs'>,
 ): WriteTransport {
   const token = tokenOf(config);
   const influx = new InfluxDB({
@@ -32,37 +39,42 @@ export function createV2Transport(
     timeout: options.requestTimeoutMs,
     ...(token === undefined ? {} : { token }),
   });
-  const api: WriteApi = influx.getWriteApi(config.org ?? '', config.bucket, 's', {
-    // Larger than any batch the core sends, so the WriteApi never sends on its own.
-    batchSize: options.batchSize + 1,
-    maxBatchBytes: Number.POSITIVE_INFINITY,
-    flushInterval: 0,
-    maxRetries: 0,
-    gzipThreshold: options.gzipThresholdBytes,
-    // A rejected promise here replaces the library's own retry and its console logging.
-    writeFailed: (error: Error) => Promise.reject(error),
-  });
+  const path = v2WritePath(config);
+
+  async function post(body: string, signal: AbortSignal): Promise<WriteResponse> {
+    // The library never removes the listener it adds to a request's signal: each request gets a
+    // signal of its own, so the loader's long-lived one does not collect them.
+    const request = new AbortController();
+    const forward = (): void => request.abort();
+    signal.addEventListener('abort', forward, { once: true });
+    if (signal.aborted) request.abort();
+    try {
+      await influx.transport.request(path, body, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        gzipThreshold: options.gzipThresholdBytes,
+        signal: request.signal,
+      });
+      return { status: 204, body: '' };
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      return {
+        status: error.statusCode,
+        body: error.body ?? error.message,
+        retryAfter: headerValue(error.headers, 'retry-after'),
+      };
+    } finally {
+      signal.removeEventListener('abort', forward);
+    }
+  }
 
   return {
+    url: config.url,
     name: 'v2',
-    async send(lines) {
-      // writeRecords + flush() run synchronously up to the request, so batches sent concurrently
-      // never mix in the WriteApi's buffer.
-      api.writeRecords(lines as string[]);
-      try {
-        await api.flush();
-        return { status: 204, body: '' };
-      } catch (error) {
-        if (!(error instanceof HttpError)) throw error;
-        return {
-          status: error.statusCode,
-          body: error.body ?? error.message,
-          retryAfter: headerValue(error.headers, 'retry-after'),
-        };
-      }
-    },
+    send: (lines, signal) => post(lines.join('\n'), signal),
+    probe: (signal) => post('', signal),
     async close() {
-      api.dispose();
+      // The library's transport keeps no sockets open between requests.
     },
   };
 }

@@ -4,6 +4,7 @@ import { ConfigError } from '../../src/config.js';
 import {
   createLoader,
   InfluxConfigError,
+  InfluxUnreachableError,
   LoaderAbortedError,
   LoaderClosedError,
   type LineWriter,
@@ -184,6 +185,57 @@ describe.each(['v1', 'v2'] as const)('loader through %s against scripted answers
     const started = Date.now();
     await expect(loader.close({ deadlineMs: 300 })).rejects.toEqual(new LoaderAbortedError(42));
     expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('with a patience, gives up on an InfluxDB that accepts nothing for that long', async () => {
+    const { loader } = await start(() => ({ status: 503 }), { patienceMs: 600 });
+    await loader.write(productionLines(10, 1_700_000_000, 5));
+    const started = Date.now();
+    const failure = loader.flush();
+    await expect(failure).rejects.toBeInstanceOf(InfluxUnreachableError);
+    await expect(failure).rejects.toThrow(/accepted no write for 600ms \(INFLUX_PATIENCE; last: HTTP 503\)/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(590);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(await loader.whenFailed()).toBeInstanceOf(InfluxUnreachableError);
+    await expect(loader.write(productionLines(10, 1_700_100_000, 1))).rejects.toBeInstanceOf(
+      InfluxUnreachableError,
+    );
+  });
+
+  it('the patience counts from the last accepted write: an outage shorter than it is ridden out', async () => {
+    // 503 for ~500 ms, twice, with a success in between: 1 s of failures, never 800 ms in a row.
+    let phase = 0;
+    let since = Date.now();
+    const { server, loader } = await start(
+      () => {
+        if (phase === 1 || phase === 3) return OK;
+        if (Date.now() - since < 500) return { status: 503 };
+        phase += 1;
+        return OK;
+      },
+      { patienceMs: 800, batchSize: 3, concurrency: 1 },
+    );
+    await loader.write(productionLines(11, 1_700_000_000, 3));
+    await loader.flush();
+    phase = 2;
+    since = Date.now();
+    await loader.write(productionLines(11, 1_700_100_000, 3));
+    await loader.flush();
+    expect(server.accepted).toHaveLength(6);
+  });
+
+  it('an aborted signal ends every retry and a request held on the wire at once', async () => {
+    const controller = new AbortController();
+    const { server, loader } = await start(() => undefined, { signal: controller.signal });
+    await loader.write(productionLines(13, 1_700_000_000, 4));
+    const failure = loader.flush();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(server.held()).toBe(1);
+    const started = Date.now();
+    controller.abort();
+    await expect(failure).rejects.toEqual(new LoaderAbortedError(4));
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(await loader.whenFailed()).toBeInstanceOf(LoaderAbortedError);
   });
 });
 
