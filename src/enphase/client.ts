@@ -293,12 +293,12 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
       const permit = await limiter.acquire(signal);
       const recorded = await quota
         .record(template, { useReserve: deps.useReserve ?? false })
-        .catch(async (error: unknown) => {
-          await limiter.release(permit);
+        .catch((error: unknown) => {
+          void limiter.release(permit);
           throw error;
         });
       if (!recorded.ok) {
-        await limiter.release(permit);
+        void limiter.release(permit);
         if (recorded.reason === 'blocked') {
           await waitForQuota(recorded.retryAt, 'the API said the monthly quota is spent (429)', ctx);
           retryClock = now();
@@ -343,7 +343,8 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
         failure = new ApiError(`no answer from ${describeContext(ctx)} (${code})`, { ...ctx, code });
       } finally {
         // The request counts in the limiter's window from its answer on, not from its admission.
-        await limiter.release(permit);
+        // Not awaited: the answer need not wait for Redis (a late release only counts it longer).
+        void limiter.release(permit);
       }
       if (response) {
         const status = response.statusCode;

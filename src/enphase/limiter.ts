@@ -101,7 +101,9 @@ export interface RateLimiter {
   acquire(signal?: AbortSignal): Promise<RatePermit>;
   /**
    * The request is over (answered, failed, or never sent): it counts from now for one window.
-   * Never throws: if Redis cannot be told, the member counts until its in-flight deadline.
+   * Never throws, and need not be awaited (commands on one connection run in order, so this
+   * process's next acquire sees it): if Redis cannot be told, the member counts until its
+   * in-flight deadline.
    */
   release(permit: RatePermit): Promise<void>;
   readonly limit: number;
