@@ -39,7 +39,10 @@ export interface BudgetInput {
   /** Enabled and allowed by the plan. */
   datasets: DatasetName[];
   settleWindowMs: number;
-  /** SYNC_INTERVAL: used as given (never faster than a dataset's data changes), warned about when it does not fit. */
+  /**
+   * SYNC_INTERVAL: every dataset's cadence, as given (the user's choice overrides the plan and its
+   * FASTEST_WORTH_MS floors); warned about when it does not fit.
+   */
   syncIntervalMs?: number;
   /** Epoch milliseconds; the rounds are costed as if they ran at this instant. */
   now: number;
@@ -102,7 +105,8 @@ export const CADENCE_LADDER_MS: readonly number[] = [
 const BASELINE_MS = DAY_MS;
 
 /**
- * The fastest cadence worth paying for, per dataset: nothing new can appear sooner. Interval
+ * The fastest cadence worth paying for, per dataset, when the plan chooses (SYNC_INTERVAL is not
+ * bound by it): nothing new can appear sooner. Interval
  * data changes once per interval (5 or 15 minutes); daily series only when a local day ends
  * (today is never written); settings (config) rarely; events and status snapshots are worth
  * a look every quarter hour.
@@ -297,8 +301,9 @@ export const extractorRequestCount: RequestCounter = (dataset, system, from, to,
  *    the least (interval data and events, then daily series, then snapshots);
  * 3. then freshness is raised evenly: the stalest dataset (cheapest first among equals) is made
  *    one step faster as long as the plan still fits; a dataset that cannot be made faster stays.
- * With `syncIntervalMs` every dataset runs at that interval (never faster than it is worth) and
- * the plan only warns when it does not fit.
+ * With `syncIntervalMs` every dataset runs at that interval, as the user asked, even faster than
+ * new data appears (a shorter interval re-fetches the settle window sooner, so late revisions of
+ * recent intervals land sooner); the plan only warns when it does not fit.
  */
 export function planBudget(input: BudgetInput, count: RequestCounter = extractorRequestCount): BudgetPlan {
   const { limits, datasets, settleWindowMs } = input;
@@ -342,13 +347,14 @@ export function planBudget(input: BudgetInput, count: RequestCounter = extractor
   const fitsAll = (e: Evaluation): boolean => e.fitsMonth && e.fitsMinute;
 
   let everyMs: number[];
-  if (input.syncIntervalMs !== undefined) {
-    everyMs = datasets.map((d) => Math.max(input.syncIntervalMs ?? 0, FASTEST_WORTH_MS[d]));
+  const interval = input.syncIntervalMs;
+  if (interval !== undefined) {
+    everyMs = datasets.map(() => interval);
     const result = evaluate(everyMs);
     if (!fitsAll(result)) {
       const planned = chooseCadences(datasets, evaluate, fitsAll);
       warnings.push(
-        `SYNC_INTERVAL=${formatDuration(input.syncIntervalMs)} does not fit: ${describeMisfit(result, budget, limits.perMinute)}` +
+        `SYNC_INTERVAL=${formatDuration(interval)} does not fit: ${describeMisfit(result, budget, limits.perMinute)}` +
           (fitsAll(evaluate(planned))
             ? '; leave SYNC_INTERVAL unset to use the planned cadence, which fits'
             : ''),
@@ -360,7 +366,7 @@ export function planBudget(input: BudgetInput, count: RequestCounter = extractor
 
   const result = evaluate(everyMs);
   const fits = fitsAll(result) && !(shapes.count > 0 && shapes.groups.length === 0);
-  if (!fitsAll(result) && input.syncIntervalMs === undefined) {
+  if (!fitsAll(result) && interval === undefined) {
     warnings.push(
       `even the slowest cadence does not fit: ${describeMisfit(result, budget, limits.perMinute)}; ` +
         'enable fewer datasets (DATASETS) or use a larger plan',

@@ -252,11 +252,11 @@ describe('SYNC_INTERVAL', () => {
     now: NOW,
   };
 
-  it('is used as given, never faster than a dataset is worth, and warned about when it does not fit', () => {
+  it('is every dataset’s cadence, daily series and settings included, and warned about when it does not fit', () => {
     const plan = planBudget({ ...base, syncIntervalMs: 15 * MINUTE_MS });
-    expect(cadenceOf(plan, 'production_micro')).toBe(15 * MINUTE_MS);
-    expect(cadenceOf(plan, 'energy_daily')).toBe(DAY_MS);
-    expect(cadenceOf(plan, 'config')).toBe(DAY_MS);
+    expect(plan.cadences.map((c) => c.everyMs)).toEqual(WATT_DATASETS.map(() => 15 * MINUTE_MS));
+    expect(cadenceOf(plan, 'energy_daily')).toBe(15 * MINUTE_MS);
+    expect(cadenceOf(plan, 'config')).toBe(15 * MINUTE_MS);
     expect(plan.tickMs).toBe(15 * MINUTE_MS);
     expect(plan.fits).toBe(false);
     expect(plan.projectedMonth).toBeGreaterThan(950);
@@ -265,6 +265,32 @@ describe('SYNC_INTERVAL', () => {
       /^SYNC_INTERVAL=15m does not fit: \d+ requests in a 31-day month, over the budget of 950/,
     );
     expect(plan.warnings[0]).toMatch(/leave SYNC_INTERVAL unset/);
+  });
+
+  it('overrides the per-dataset floors: 30 s for 5-minute and 15-minute data alike', () => {
+    // Without SYNC_INTERVAL the plan never goes below FASTEST_WORTH_MS (5 and 15 minutes).
+    const planned = planBudget({ ...base, limits: PARTNER });
+    expect(cadenceOf(planned, 'production_micro')).toBeGreaterThanOrEqual(FASTEST_WORTH_MS.production_micro);
+    expect(cadenceOf(planned, 'rgm')).toBeGreaterThanOrEqual(FASTEST_WORTH_MS.rgm);
+    const plan = planBudget({ ...base, limits: PARTNER, syncIntervalMs: 30_000 });
+    for (const c of plan.cadences) {
+      expect(c.everyMs).toBe(30_000);
+      expect(c.everyMs).toBeLessThan(FASTEST_WORTH_MS[c.dataset]);
+    }
+    expect(plan.tickMs).toBe(30_000);
+    // A round every 30 s: each round's cost is charged 31 × 2,880 times in the month.
+    const perRound = plan.cadences.reduce((sum, c) => sum + c.hitsPerRound, 0);
+    expect(plan.projectedMonth).toBeGreaterThanOrEqual(perRound * 31 * 2_880);
+  });
+
+  it('warns when a 30 s cadence does not fit, and names the cause', () => {
+    const plan = planBudget({ ...base, syncIntervalMs: 30_000 });
+    expect(plan.fits).toBe(false);
+    expect(plan.cadences.every((c) => c.everyMs === 30_000)).toBe(true);
+    expect(plan.warnings).toHaveLength(1);
+    expect(plan.warnings[0]).toMatch(
+      /^SYNC_INTERVAL=30s does not fit: \d+ requests in a 31-day month, over the budget of 950/,
+    );
   });
 
   it('no warning when it fits', () => {

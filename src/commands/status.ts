@@ -16,7 +16,8 @@ import { apiKeyId, createKeys, type RedisKeys } from '../state/keys.js';
 import type { LastError } from '../state/last-errors.js';
 import { RegistryStore, type RegistryEntry } from '../state/registry.js';
 import type { SystemProblem } from '../state/system-problems.js';
-import { readSystemStates, SYSTEMS_PER_PIPELINE, type SystemState } from '../state/system-states.js';
+import { readSyncMarks } from '../state/sync-marks.js';
+import { readSystemStates, type SystemState } from '../state/system-states.js';
 import { isStillUnavailable, type Unavailability } from '../state/unavailable.js';
 import { ConfigError } from '../config.js';
 import { UsageError } from './errors.js';
@@ -187,31 +188,6 @@ function byAttention(systems: SystemStatus[]): SystemStatus[] {
   return scored.map((s) => s.system);
 }
 
-/** The last sync time per dataset for many systems: one pipelined HGETALL pass. */
-async function readLastSyncs(
-  redis: Redis,
-  keys: RedisKeys,
-  ids: readonly number[],
-): Promise<Map<number, Record<string, number>>> {
-  const result = new Map<number, Record<string, number>>();
-  for (let start = 0; start < ids.length; start += SYSTEMS_PER_PIPELINE) {
-    const chunk = ids.slice(start, start + SYSTEMS_PER_PIPELINE);
-    const pipeline = redis.pipeline();
-    for (const id of chunk) pipeline.hgetall(keys.lastSync(id));
-    const replies = (await pipeline.exec()) ?? [];
-    chunk.forEach((id, i) => {
-      const [error, value] = replies[i] ?? [null, {}];
-      if (error) throw error;
-      const parsed: Record<string, number> = {};
-      for (const [dataset, text] of Object.entries((value ?? {}) as Record<string, string>)) {
-        if (/^\d+$/.test(text)) parsed[dataset] = Number(text);
-      }
-      result.set(id, parsed);
-    });
-  }
-  return result;
-}
-
 async function readQuota(
   redis: Redis,
   keys: RedisKeys,
@@ -298,7 +274,7 @@ export async function collectStatus(
   const ids = known.map(idOf);
   const [states, lastSyncs] = await Promise.all([
     readSystemStates(redis, keys, ids),
-    readLastSyncs(redis, keys, ids),
+    readSyncMarks(redis, keys, ids),
   ]);
   const planned = datasetsFor(config).planned;
   const systems = byAttention(

@@ -158,6 +158,9 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
       limit: cfg.ratePerMinute,
       windowMs: deps.rateWindowMs ?? 60_000,
       ...(deps.rateMarginMs !== undefined ? { marginMs: deps.rateMarginMs } : {}),
+      // An unanswered request counts until its timeout could have fired, plus the moments
+      // between admission and sending (the quota ledger's round trip).
+      inFlightMs: (deps.timeoutMs ?? 30_000) + 10_000,
       sleep,
     });
   const quota =
@@ -287,9 +290,15 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
       signal?.throwIfAborted();
       // The token first: if it cannot be had (AuthError), nothing is counted or sent.
       const token = await tokens.accessToken(signal);
-      await limiter.acquire(signal);
-      const recorded = await quota.record(template, { useReserve: deps.useReserve ?? false });
+      const permit = await limiter.acquire(signal);
+      const recorded = await quota
+        .record(template, { useReserve: deps.useReserve ?? false })
+        .catch((error: unknown) => {
+          void limiter.release(permit);
+          throw error;
+        });
       if (!recorded.ok) {
+        void limiter.release(permit);
         if (recorded.reason === 'blocked') {
           await waitForQuota(recorded.retryAt, 'the API said the monthly quota is spent (429)', ctx);
           retryClock = now();
@@ -332,6 +341,10 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
         const code = (error as { code?: string }).code ?? 'ERR_NETWORK';
         // Never the got error itself as a cause: it carries the request's headers.
         failure = new ApiError(`no answer from ${describeContext(ctx)} (${code})`, { ...ctx, code });
+      } finally {
+        // The request counts in the limiter's window from its answer on, not from its admission.
+        // Not awaited: the answer need not wait for Redis (a late release only counts it longer).
+        void limiter.release(permit);
       }
       if (response) {
         const status = response.statusCode;

@@ -7,9 +7,11 @@ import { createEnphaseClient, type EnphaseClient } from '../enphase/client.js';
 import { createLoader, LoaderAbortedError, type LineWriter, type LoaderOptions } from '../loaders/index.js';
 import type { Logger } from '../log.js';
 import { instrumentClient, PipelineMetrics } from '../metrics.js';
+import { FloorStore } from '../state/floors.js';
 import { createKeys, DEFAULT_KEY_PREFIX, type RedisKeys } from '../state/keys.js';
 import { LastErrorStore } from '../state/last-errors.js';
 import { RegistryStore } from '../state/registry.js';
+import { SyncMarkStore } from '../state/sync-marks.js';
 import { UnavailableStore } from '../state/unavailable.js';
 import { WatermarkStore } from '../state/watermarks.js';
 import { openQueues, type Queues } from './queues.js';
@@ -99,6 +101,8 @@ export function createRuntime(config: Config, options: RuntimeOptions): Runtime 
   const watermarks = new WatermarkStore(redis, keys);
   const unavailable = new UnavailableStore(redis, keys);
   const lastErrors = new LastErrorStore(redis, keys);
+  const floors = new FloorStore(redis, keys);
+  const syncMarks = new SyncMarkStore(redis, keys);
   let closed = false;
   const runtime: Runtime = {
     config,
@@ -124,6 +128,8 @@ export function createRuntime(config: Config, options: RuntimeOptions): Runtime 
       watermarks,
       unavailable,
       lastErrors,
+      floors,
+      syncMarks,
       settings,
       logger,
       now,

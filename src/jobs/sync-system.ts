@@ -18,8 +18,10 @@ import type { PipelineMetrics } from '../metrics.js';
 import { toLineProtocol, type DataPoint } from '../normalize/index.js';
 import { PlausibilityCheck, plausibilityLimits } from '../normalize/plausibility.js';
 import { localDate } from '../normalize/time.js';
+import type { FloorStore } from '../state/floors.js';
 import type { RedisKeys } from '../state/keys.js';
 import type { LastErrorStore } from '../state/last-errors.js';
+import type { SyncMarkStore } from '../state/sync-marks.js';
 import { unavailableReason, type Unavailability, type UnavailableStore } from '../state/unavailable.js';
 import { settledWatermark, type WatermarkStore } from '../state/watermarks.js';
 import type { SyncResult } from './queues.js';
@@ -50,6 +52,8 @@ export interface SyncDeps {
   watermarks: WatermarkStore;
   unavailable: UnavailableStore;
   lastErrors: LastErrorStore;
+  floors: FloorStore;
+  syncMarks: SyncMarkStore;
   settings: SyncSettings;
   logger: Logger;
   /** Epoch ms. */
@@ -140,8 +144,7 @@ export async function syncSystem(
   };
 
   const nowMs = deps.now();
-  const lastSyncKey = deps.keys.lastSync(system.id);
-  const lastSync = request.kind === 'sync' ? await deps.redis.hgetall(lastSyncKey) : {};
+  const lastSync = request.kind === 'sync' ? await deps.syncMarks.getSystem(system.id) : {};
   const limit = pLimit(settings.datasetConcurrency);
 
   await Promise.all(
@@ -153,8 +156,7 @@ export async function syncSystem(
           return;
         }
         if (request.kind === 'sync' && !request.all) {
-          const last = lastSync[dataset] === undefined ? undefined : Number(lastSync[dataset]);
-          if (!isDue(last, request.cadences?.[dataset], nowMs)) return;
+          if (!isDue(lastSync[dataset], request.cadences?.[dataset], nowMs)) return;
         }
         try {
           const counts = await syncDataset(deps, extractors[dataset], system, request, (p) =>
@@ -194,7 +196,7 @@ export async function syncSystem(
         } finally {
           // A job handed back at shutdown runs again elsewhere: its datasets must still be due there.
           if (request.kind === 'sync' && !deps.signal?.aborted)
-            await deps.redis.hset(lastSyncKey, dataset, String(deps.now()));
+            await deps.syncMarks.record(system.id, dataset, deps.now());
         }
       }),
     ),
@@ -210,11 +212,10 @@ async function segmentsOf(
   request: SyncRequest,
   nowSec: number,
 ): Promise<{ segments: Segment[]; floorAfter?: number }> {
-  const [watermark, floorText] = await Promise.all([
+  const [watermark, floor] = await Promise.all([
     deps.watermarks.get(system.id, dataset),
-    deps.redis.hget(deps.keys.floors(system.id), dataset),
+    deps.floors.get(system.id, dataset),
   ]);
-  const floor = floorText === null ? undefined : Number(floorText);
   const { settleWindowMs } = deps.settings;
   if (request.kind === 'sync') {
     const from = nowSec - Math.floor(deps.settings.initialLookbackMs / 1_000);
@@ -261,8 +262,7 @@ async function syncDataset(
           ? loadedUntil
           : settledWatermark(loadedUntil, nowSec(), deps.settings.settleWindowMs);
         await deps.watermarks.advance(system.id, dataset, to);
-        if (floorAfter !== undefined)
-          await deps.redis.hsetnx(deps.keys.floors(system.id), dataset, String(floorAfter));
+        if (floorAfter !== undefined) await deps.floors.setIfAbsent(system.id, dataset, floorAfter);
         deps.metrics?.recordLag(dataset, system.id, nowSec() - to);
       }
       deps.metrics?.pointsWritten.inc({ dataset }, pendingPoints);
@@ -283,12 +283,7 @@ async function syncDataset(
     await commit();
   }
   // The range before the old floor is loaded now: the floor moves back.
-  if (floorAfter !== undefined) {
-    const key = deps.keys.floors(system.id);
-    const current = await deps.redis.hget(key, dataset);
-    if (current === null || Number(current) > floorAfter)
-      await deps.redis.hset(key, dataset, String(floorAfter));
-  }
+  if (floorAfter !== undefined) await deps.floors.lower(system.id, dataset, floorAfter);
   return totals;
 }
 

@@ -28,7 +28,7 @@ export function createKeys(prefix: string = DEFAULT_KEY_PREFIX) {
     tokens: (keyId: string) => `${root}:auth:${keyId}:tokens`,
     /** string with TTL: the single-flight refresh lock. */
     tokenRefreshLock: (keyId: string) => `${root}:auth:${keyId}:refresh-lock`,
-    /** sorted set: send times of the requests in the current rate window. */
+    /** sorted set: the rate window's requests, scored with their deadline (in flight) or answer time. */
     rateWindow: (keyId: string) => `${root}:limit:${keyId}:window`,
     /** hash: requests sent in one calendar month (UTC), by endpoint and in total. */
     quotaLedger: (keyId: string, month: string) => `${root}:quota:${keyId}:${month}`,

@@ -25,13 +25,12 @@ const SYSTEMS = 50;
 const RATE = 100;
 const WINDOW_MS = 5_000;
 /**
- * The limiter's slack: a request takes its token in Redis and reaches the simulator a moment later;
- * on a busy 2-core machine (jest's other worker, three worker processes and the simulator sharing
- * two cores) that moment can exceed the default margin of a 5-second window (100 ms): stalls over
- * 2 s were seen once in CI, so the test gives 3 s (the real 60-second window gets 1 s; see
- * docs/operations.md).
+ * The limiter's margin: the default for a 5-second window (2%). It no longer has to cover the
+ * moment between taking a slot in Redis and reaching the simulator, however long a busy 2-core
+ * machine stalls a process there: a request counts in the limiter's window until its answer is in
+ * (see src/enphase/limiter.ts and docs/operations.md), so the margin covers clock granularity only.
  */
-const MARGIN_MS = 3_000;
+const MARGIN_MS = 100;
 
 let w: E2eWorld;
 let runtime: Runtime;
@@ -212,5 +211,7 @@ describe('three worker processes', () => {
     const want = settled(truth);
     expect(want.size).toBeGreaterThan(SYSTEMS * 100);
     expect(diffPoints(settled(stored), want)).toEqual([]);
+    // A killed worker's admitted requests hold their slots until their deadlines: still no 429.
+    expect(w.sim.requestLog.count({ status: 429 })).toBe(0);
   }, 200_000);
 });

@@ -9,6 +9,7 @@ import {
   PermanentAnswerError,
   PlanRestrictedError,
 } from '../../src/enphase/errors/index.js';
+import { apiKeyId } from '../../src/state/keys.js';
 import { apiRequests, captureLog, clientFor, startWorld, type World } from './support.js';
 
 /** A simulator seed for which the first `failures` faultable requests fail as asked and the next succeeds. */
@@ -42,6 +43,25 @@ describe('Enphase client', () => {
       const log = apiRequests(world.sim);
       expect(log).toHaveLength(1);
       expect(log[0]).toMatchObject({ status: 200, route: '/api/v4/systems/{system_id}', systemId: id });
+    });
+
+    it('releases each request in the limiter’s window once answered: scored with its answer, not its in-flight deadline', async () => {
+      const { client, config } = await clientFor(world);
+      const key = world.keys.rateWindow(apiKeyId(config.enphase.apiKey!));
+      await world.redis.del(key);
+      const id = world.sim.fleet.ids()[5]!;
+      await client.get('/api/v4/systems/{system_id}', { pathParams: { system_id: id } });
+      // A 404 is a failure, and released as well.
+      await client
+        .get('/api/v4/systems/{system_id}/summary', { pathParams: { system_id: 2 } })
+        .catch(() => {});
+      // The release is not awaited by the client; a command on the same connection runs after it.
+      const [seconds, micros] = await world.redis.time();
+      const nowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+      const scores = (await world.redis.zrange(key, '0', '-1', 'WITHSCORES')).filter((_, i) => i % 2 === 1);
+      expect(scores).toHaveLength(2);
+      // In flight they would score about 40 s ahead (request timeout + 10 s).
+      for (const score of scores) expect(Number(score)).toBeLessThanOrEqual(nowMs);
     });
 
     it('pages through 250 systems in 3 requests of size 100, yielding each page', async () => {

@@ -156,7 +156,8 @@ it('a dataset handed back at shutdown is not recorded as synced, so the job’s 
   const shutdown = new AbortController();
   shutdown.abort();
   w.sim.setFaults({ malformedRate: 1, only: ['/api/v4/systems/{system_id}/telemetry/consumption_meter'] });
-  await runtime.redis.hdel(runtime.keys.lastSync(id), 'consumption');
+  const { syncMarks } = runtime.syncDeps();
+  await syncMarks.clear(id, 'consumption');
   await expect(
     syncSystem({ ...runtime.syncDeps(), signal: shutdown.signal }, system!, {
       kind: 'sync',
@@ -165,7 +166,7 @@ it('a dataset handed back at shutdown is not recorded as synced, so the job’s 
     }),
   ).rejects.toThrow();
   w.sim.setFaults({});
-  expect(await runtime.redis.hget(runtime.keys.lastSync(id), 'consumption')).toBeNull();
+  expect((await syncMarks.getSystem(id)).consumption).toBeUndefined();
 }, 60_000);
 
 it('leaves implausible points out of InfluxDB, counts them by reason and logs each window once', async () => {
