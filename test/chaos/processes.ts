@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { findBinary } from '../support/local-server.js';
 import { tsxArgs } from '../support/node-child.js';
 
 const CLI = new URL('../fixtures/run-cli.ts', import.meta.url).pathname;
@@ -38,12 +39,18 @@ export interface Supervised {
   output(): string;
 }
 
+/** A child dies with the jest worker that started it, as the harness's servers do (Linux). */
+const SETPRIV = findBinary('setpriv');
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function supervise(name: string, args: string[], env: Record<string, string>, logFile: string): Supervised {
   const fd = openSync(logFile, 'w');
   const started = Date.now();
-  const child = spawn(process.execPath, args, {
+  const [command, argv] = SETPRIV
+    ? [SETPRIV, ['--pdeathsig', 'KILL', '--', process.execPath, ...args]]
+    : [process.execPath, args];
+  const child = spawn(command, argv, {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', fd, fd],
   });
