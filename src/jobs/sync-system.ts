@@ -272,13 +272,22 @@ async function syncDataset(
       pendingWindows = 0;
       pendingPoints = 0;
     };
-    for await (const window of extractor.extract(extractDeps, system, segment.from, segment.to)) {
-      const points = plausiblePoints(deps, system, dataset, window, nowSec(), totals.rejected);
-      if (points.length > 0) await deps.loader.write(points.map(toLineProtocol));
-      loadedUntil = window.loadedUntil;
-      pendingWindows += 1;
-      pendingPoints += points.length;
-      if (pendingWindows >= deps.settings.commitEveryWindows) await commit();
+    try {
+      for await (const window of extractor.extract(extractDeps, system, segment.from, segment.to)) {
+        const points = plausiblePoints(deps, system, dataset, window, nowSec(), totals.rejected);
+        if (points.length > 0) await deps.loader.write(points.map(toLineProtocol));
+        loadedUntil = window.loadedUntil;
+        pendingWindows += 1;
+        pendingPoints += points.length;
+        if (pendingWindows >= deps.settings.commitEveryWindows) await commit();
+      }
+    } catch (error) {
+      // The windows loaded before a failing one are kept: a window that cannot succeed now (a bad
+      // body is not retried) must not cost the ones before it, or every rerun would fetch them
+      // again and fail at the same place. Not at shutdown (the job is handed back as it is), and
+      // when the loader itself is what failed the commit fails too: the first error is the one.
+      if (pendingWindows > 0 && !deps.signal?.aborted) await commit().catch(() => undefined);
+      throw error;
     }
     await commit();
   }

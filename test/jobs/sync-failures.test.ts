@@ -1,16 +1,19 @@
 // One system's sync against the simulator, real Redis and influxd when things go wrong: a plan
 // restriction marks the dataset unavailable (no retry, no further hits), a malformed body fails
-// only its dataset (recorded for `status`, watermark untouched) while the others load, and the
+// only its dataset (recorded for `status`; the windows before it stay committed) while the others
+// load, and the
 // worker's job outcome follows the errors' `retryable` flag.
 import { UnrecoverableError, type Job } from 'bullmq';
 import { QUEUE_SYNC, type SyncResult } from '../../src/jobs/queues.js';
 import { processorFor, settleResult } from '../../src/jobs/worker.js';
 import { resolveSystems, UnknownSystemsError } from '../../src/jobs/backfill.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
-import { syncSystem } from '../../src/jobs/sync-system.js';
+import { syncSystem, type SyncRequest } from '../../src/jobs/sync-system.js';
 import { EXTRACTORS, type Extractor } from '../../src/extractors/index.js';
 import { normalize } from '../../src/extractors/core.js';
-import { startE2eWorld, memoryLogger, type E2eWorld } from '../e2e/support.js';
+import { BadResponseError } from '../../src/enphase/errors/index.js';
+import { localDate } from '../../src/normalize/time.js';
+import { DAY, NOW_MS, startE2eWorld, memoryLogger, type E2eWorld } from '../e2e/support.js';
 
 let w: E2eWorld;
 let runtime: Runtime;
@@ -220,4 +223,45 @@ it('leaves implausible points out of InfluxDB, counts them by reason and logs ea
     ['power_above_bound', 1],
     ['time_before_operation', 1],
   ]);
+}, 60_000);
+
+it('a window that fails keeps the windows loaded before it: the watermark moves to them and a rerun starts there', async () => {
+  const [system] = await resolveSystems(runtime, w.sim.fleet.ids());
+  const real = EXTRACTORS.grid_import;
+  const ends: number[] = [];
+  // The third window's body is bad (not retried); the two before it were written to the loader.
+  const failsOnThird: Extractor = {
+    ...real,
+    async *extract(deps, sys, from, to) {
+      for await (const window of real.extract(deps, sys, from, to)) {
+        if (ends.length === 2) throw new BadResponseError('bad body', { problems: ['not JSON'] });
+        ends.push(window.loadedUntil);
+        yield window;
+      }
+    },
+  };
+  const fromDate = localDate(Math.floor(NOW_MS / 1000) - 6 * DAY, system!.timeZone);
+  const request: SyncRequest = { kind: 'backfill', fromDate, datasets: ['grid_import'], force: false };
+  const failed = await syncSystem(
+    { ...runtime.syncDeps(), extractors: { ...EXTRACTORS, grid_import: failsOnThird } },
+    system!,
+    request,
+  );
+  expect(failed.failed.map((f) => f.dataset)).toEqual(['grid_import']);
+  expect(ends).toHaveLength(2);
+  expect((await runtime.watermarks.getSystem(system!.id)).grid_import).toBe(ends[1]);
+  const [stored] = await w.influx.query(
+    `SELECT count("import_wh") FROM "grid" WHERE "system_id" = '${system!.id}' AND time >= ${ends[1]!}s`,
+  );
+  expect(stored).toBeUndefined(); // nothing of the failed window or after it
+
+  // The rerun asks only from the failed window on.
+  w.sim.requestLog.clear();
+  const rerun = await syncSystem(runtime.syncDeps(), system!, request);
+  expect(rerun.loaded).toEqual(['grid_import']);
+  const starts = w.sim.requestLog
+    .entries()
+    .filter((e) => e.route === '/api/v4/systems/{system_id}/energy_import_telemetry')
+    .map((e) => Number(new URL(e.url, 'http://x').searchParams.get('start_at')));
+  expect(Math.min(...starts)).toBe(ends[1]);
 }, 60_000);
