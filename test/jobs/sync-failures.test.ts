@@ -1,8 +1,7 @@
 // One system's sync against the simulator, real Redis and influxd when things go wrong: a plan
 // restriction marks the dataset unavailable (no retry, no further hits), a malformed body fails
 // only its dataset (recorded for `status`; the windows before it stay committed) while the others
-// load, and the
-// worker's job outcome follows the errors' `retryable` flag.
+// load, and the worker's job outcome follows the errors' `retryable` flag.
 import { UnrecoverableError, type Job } from 'bullmq';
 import { QUEUE_SYNC, type SyncResult } from '../../src/jobs/queues.js';
 import { processorFor, settleResult } from '../../src/jobs/worker.js';
