@@ -9,6 +9,7 @@ import type { OneShotSummary } from '../jobs/one-shot.js';
 import { createRuntime, type Runtime } from '../jobs/runtime.js';
 import { createLogger } from '../log.js';
 import { InterruptedError, UsageError } from './errors.js';
+import { terminalSafe } from './terminal-text.js';
 
 export function parseSystems(text: string): SystemSelection {
   if (text.trim() === 'all') return 'all';
@@ -52,7 +53,8 @@ export function formatSummary(what: string, summary: CommandSummary): string {
     lines.push(`  rejected ${total} implausible point(s), not written: ${reasons}`);
   }
   for (const f of summary.failed) lines.push(`  failed system ${f.systemId}: ${f.reason}`);
-  return `${lines.join('\n')}\n`;
+  // Reasons carry API answers and error messages: one line each, nothing a terminal obeys.
+  return `${lines.map(terminalSafe).join('\n')}\n`;
 }
 
 /**
