@@ -95,7 +95,7 @@ export async function buildPlanReport(
   let registry: { count: number; sample: SystemInfo[] } | undefined;
   let leftOut: SystemsLeftOut = { quarantined: 0, discoveryFailed: 0 };
   if (options.redis) {
-    const store = new RegistryStore(options.redis, options.keys ?? createKeys());
+    const store = new RegistryStore(options.redis, options.keys ?? createKeys(config.redisKeyPrefix));
     registry = await registrySample(store);
     leftOut = await systemsLeftOut(store);
   }

@@ -499,7 +499,7 @@ export async function runStatus(
   }
   const redis = connection.redis;
   try {
-    const report = await collectStatus(redis, createKeys(), config, {
+    const report = await collectStatus(redis, createKeys(config.redisKeyPrefix), config, {
       ...(options.system ? { systemIds: options.system } : {}),
       limit: options.json ? Infinity : (options.limit ?? 20),
       now: options.now ?? Date.now(),
