@@ -1,7 +1,8 @@
 // The command line of DESIGN §4. Each command lives in its own module under src/commands/ and
 // registers itself here; this file only maps outcomes to exit codes.
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from './config.js';
+import { ConfigError, verboseErrorsRequested } from './config.js';
+import { AuthError } from './enphase/errors/index.js';
 import { registerAuthCommand } from './commands/auth.js';
 import { InterruptedError, UsageError } from './commands/errors.js';
 import { registerBackfillCommand } from './commands/backfill.js';
@@ -42,8 +43,24 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) {
     return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
   }
-  if (error instanceof ConfigError || error instanceof UsageError) return 2;
+  // A refused refresh token is fixed like a configuration: by a person, with `enphase-etl auth`.
+  if (error instanceof ConfigError || error instanceof UsageError || error instanceof AuthError) return 2;
   return 1;
+}
+
+/**
+ * What the operator reads for an error that ended a command: its message, after its type when
+ * that says something (`AuthError: …`); the stack only when LOG_LEVEL asks for debug output.
+ */
+export function errorText(error: unknown, verbose: boolean): string {
+  if (!(error instanceof Error)) return String(error);
+  if (verbose && error.stack) return error.stack;
+  const plain =
+    error instanceof ConfigError ||
+    error instanceof UsageError ||
+    error instanceof InterruptedError ||
+    error instanceof InfluxUnreachableError;
+  return plain || error.name === 'Error' ? error.message : `${error.name}: ${error.message}`;
 }
 
 /** Runs the command line; sets process.exitCode instead of exiting, so open work can finish. */
@@ -54,16 +71,8 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     const code = exitCodeFor(error);
     // Commander has already printed its own usage message; the others get one clear line.
-    if (!(error instanceof CommanderError)) {
-      const known =
-        error instanceof ConfigError ||
-        error instanceof UsageError ||
-        error instanceof InterruptedError ||
-        error instanceof InfluxUnreachableError;
-      process.stderr.write(
-        `enphase-etl: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`,
-      );
-    }
+    if (!(error instanceof CommanderError))
+      process.stderr.write(`enphase-etl: ${errorText(error, verboseErrorsRequested())}\n`);
     process.exitCode = code;
   }
 }

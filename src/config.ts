@@ -7,6 +7,7 @@ import { DATASET_NAMES, type DatasetName, isDatasetName } from './datasets.js';
 import { parseDuration } from './duration.js';
 import { PLAN_NAMES, PLAN_PRESETS, type PlanName } from './enphase/plans.js';
 import type { LoaderOptions } from './loaders/line-writer.js';
+import { DEFAULT_KEY_PREFIX } from './state/keys.js';
 
 export const DEFAULT_API_URL = 'https://api.enphaseenergy.com';
 
@@ -142,6 +143,15 @@ const envSchema = z.object({
     .default('9464')
     .transform(Number)
     .refine((n) => n >= 0 && n <= 65_535, 'must be a port number (0-65535)'),
+  // Outside a container only this machine reaches /metrics; docker-compose sets 0.0.0.0.
+  METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  // Every Redis key starts with it (src/state/keys.ts): two deployments, or the demo, can share
+  // one Redis without touching each other's state.
+  REDIS_KEY_PREFIX: z
+    .string()
+    .trim()
+    .default(DEFAULT_KEY_PREFIX)
+    .refine((s) => /^[A-Za-z0-9_.-]+$/.test(s), 'must be letters, digits, -, _ or . only'),
 });
 
 export interface Config {
@@ -197,14 +207,87 @@ export interface Config {
   syncIntervalMs?: number;
   logLevel: string;
   metricsPort: number;
+  /** Address /metrics and /healthz listen on; absent: 127.0.0.1. */
+  metricsHost?: string;
+  /** The first part of every Redis key (`<prefix>:v1:…`); absent: `enphase-etl`. */
+  redisKeyPrefix?: string;
 }
 
 export type Env = Record<string, string | undefined>;
 
+/** A `.env` file's variables and the numbers of the lines that are not `NAME=value`. */
+export interface DotenvFile {
+  values: Env;
+  badLines: number[];
+}
+
+/** A line dotenv reads as a variable: `NAME=value`, `NAME: value`, optionally after `export`. */
+const ASSIGNMENT = /^\s*(?:export\s+)?[\w.-]+(?:\s*=|:\s)/;
+
+/**
+ * The lines of a `.env` text that dotenv skips without a word (pure): not blank, not a comment,
+ * not an assignment, not inside a quoted value that spans lines. Only numbers: a bad line may hold
+ * a secret (a value pasted without its name).
+ */
+export function unparsedDotenvLines(text: string): number[] {
+  const bad: number[] = [];
+  let openQuote: string | undefined;
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (openQuote !== undefined) {
+      if (line.includes(openQuote)) openQuote = undefined;
+      return;
+    }
+    if (line.trim() === '' || line.trim().startsWith('#')) return;
+    if (!ASSIGNMENT.test(line)) {
+      bad.push(i + 1);
+      return;
+    }
+    // A quoted value that does not close on its own line continues on the next ones.
+    const value = line.replace(ASSIGNMENT, '').trimStart();
+    const quote = value[0];
+    if ((quote === '"' || quote === "'" || quote === '`') && value.indexOf(quote, 1) === -1)
+      openQuote = quote;
+  });
+  return bad;
+}
+
+function readDotenv(dotenvPath: string): DotenvFile {
+  if (!existsSync(dotenvPath)) return { values: {}, badLines: [] };
+  const text = readFileSync(dotenvPath, 'utf8');
+  return { values: parseDotenv(text), badLines: unparsedDotenvLines(text) };
+}
+
 /** The environment as the service sees it: `.env` (if any) overlaid by the real environment. */
 export function readEnv(env: Env = process.env, dotenvPath = '.env'): Env {
-  const fromFile = existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {};
-  return { ...fromFile, ...env };
+  return { ...readDotenv(dotenvPath).values, ...env };
+}
+
+/** What each variable is when it is not set (the schema's defaults; undefined: none). */
+const DEFAULTS = envSchema.parse({}) as Record<string, unknown>;
+
+/**
+ * The rule for empty values (docs/operations.md "Configuration"): `NAME=` means NAME is not set,
+ * as in most .env tooling and in compose files' `${NAME:-}`. Where that silently swaps in a
+ * default (`REDIS_URL=` → the local Redis), the operator is told (pure): the variables that were
+ * empty and have a default, then the `.env` lines that were ignored.
+ */
+export function configWarnings(env: Env, dotenvPath: string, badLines: readonly number[]): string[] {
+  const warnings: string[] = [];
+  const defaulted = Object.keys(envSchema.shape).filter(
+    (key) => env[key] !== undefined && env[key]!.trim() === '' && DEFAULTS[key] !== undefined,
+  );
+  if (defaulted.length > 0) {
+    const one = defaulted.length === 1;
+    warnings.push(
+      `${defaulted.join(', ')} ${one ? 'is' : 'are'} set but empty, which means not set: ${one ? 'its default applies' : 'their defaults apply'} (.env.example lists them)`,
+    );
+  }
+  if (badLines.length > 0) {
+    warnings.push(
+      `${dotenvPath}: line${badLines.length === 1 ? '' : 's'} ${badLines.join(', ')} ${badLines.length === 1 ? 'is' : 'are'} not NAME=value and ignored`,
+    );
+  }
+  return warnings;
 }
 
 /** Validates the environment into a Config; throws ConfigError naming every bad variable. */
@@ -290,12 +373,49 @@ export function parseConfig(env: Env): Config {
     syncIntervalMs: e.SYNC_INTERVAL,
     logLevel: e.LOG_LEVEL,
     metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
   };
 }
 
-/** Config of this process: `.env` plus the environment. */
-export function loadConfig(env: Env = process.env, dotenvPath = '.env'): Config {
-  return parseConfig(readEnv(env, dotenvPath));
+/** Warnings already printed: a process that loads its configuration twice says each once. */
+const warned = new Set<string>();
+
+function warnOnStderr(line: string): void {
+  if (warned.has(line)) return;
+  warned.add(line);
+  process.stderr.write(`enphase-etl: warning: ${line}\n`);
+}
+
+/**
+ * Config of this process: `.env` plus the environment. Empty values and `.env` lines that were
+ * ignored are reported through `warn` (stderr), once, unless LOG_LEVEL is error or quieter.
+ */
+export function loadConfig(
+  env: Env = process.env,
+  dotenvPath = '.env',
+  warn: (line: string) => void = warnOnStderr,
+): Config {
+  const file = readDotenv(dotenvPath);
+  const merged = { ...file.values, ...env };
+  const config = parseConfig(merged);
+  if (!['error', 'fatal', 'silent'].includes(config.logLevel)) {
+    for (const line of configWarnings(merged, dotenvPath, file.badLines)) warn(line);
+  }
+  return config;
+}
+
+/**
+ * Whether LOG_LEVEL asks for debug output (debug, trace): then an error that ends a command is
+ * printed with its stack. Read on its own, so it answers even when the rest of the configuration
+ * is invalid.
+ */
+export function verboseErrorsRequested(env: Env = process.env, dotenvPath = '.env'): boolean {
+  try {
+    return ['debug', 'trace'].includes((readEnv(env, dotenvPath)['LOG_LEVEL'] ?? '').trim());
+  } catch {
+    return false;
+  }
 }
 
 /** True when the process has no Enphase credentials and should use the built-in simulator. */

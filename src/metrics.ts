@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { ConfigError } from './config.js';
 import type { EnphaseClient } from './enphase/client.js';
 import type { Queues } from './jobs/queues.js';
 
@@ -127,8 +128,24 @@ export function instrumentClient(client: EnphaseClient, metrics: PipelineMetrics
   return instrumented;
 }
 
+/** Why /metrics cannot listen, as the operator can fix it (exit 2); other errors as they are. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `${host}:${port} (METRICS_HOST, METRICS_PORT)`;
+  const why: Record<string, string> = {
+    EADDRINUSE:
+      'the port is in use, by another process or another enphase-etl start/worker on this machine; set METRICS_PORT to a free port (0: any)',
+    EADDRNOTAVAIL:
+      'this machine has no such address; METRICS_HOST must be one of its addresses, 127.0.0.1 or 0.0.0.0',
+    EACCES: 'permission denied (ports below 1024 need privileges); choose a METRICS_PORT from 1024 up',
+  };
+  const reason = error.code === undefined ? undefined : why[error.code];
+  return reason === undefined ? error : new ConfigError(`/metrics cannot listen on ${where}: ${reason}`);
+}
+
 export interface MetricsServer {
   port: number;
+  /** The address it listens on. */
+  host: string;
   close(): Promise<void>;
 }
 
@@ -137,7 +154,7 @@ export async function startMetricsServer(
   metrics: PipelineMetrics,
   port: number,
   healthy: () => boolean = () => true,
-  host = '0.0.0.0',
+  host = '127.0.0.1',
 ): Promise<MetricsServer> {
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
@@ -164,11 +181,13 @@ export async function startMetricsServer(
     response.end('not found\n');
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, port)));
     server.listen(port, host, () => resolve());
   });
+  const address = server.address() as AddressInfo;
   return {
-    port: (server.address() as AddressInfo).port,
+    port: address.port,
+    host: address.address,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

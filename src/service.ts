@@ -18,6 +18,7 @@ export interface ServiceOptions extends Omit<RuntimeOptions, 'onQuotaExhausted'>
   scheduler?: SchedulerOptions | false;
   /** undefined: config.metricsPort; false: no metrics server. */
   metricsPort?: number | false;
+  /** undefined: config.metricsHost (METRICS_HOST). */
   metricsHost?: string;
   shutdownTimeoutMs?: number;
 }
@@ -44,7 +45,12 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   try {
     const port = options.metricsPort === undefined ? config.metricsPort : options.metricsPort;
     if (port !== false)
-      metricsServer = await startMetricsServer(metrics, port, () => !stopping, options.metricsHost);
+      metricsServer = await startMetricsServer(
+        metrics,
+        port,
+        () => !stopping,
+        options.metricsHost ?? config.metricsHost ?? '127.0.0.1',
+      );
     if (options.scheduler !== false) scheduler = await startScheduler(runtime, options.scheduler ?? {});
     if (options.worker !== false) workers = startWorkers(runtime, options.worker ?? {});
   } catch (error) {
@@ -53,7 +59,12 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     throw error;
   }
   log.info(
-    { worker: workers !== undefined, scheduler: scheduler !== undefined, metricsPort: metricsServer?.port },
+    {
+      worker: workers !== undefined,
+      scheduler: scheduler !== undefined,
+      metricsPort: metricsServer?.port,
+      metricsHost: metricsServer?.host,
+    },
     'service started',
   );
 

@@ -1,7 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, DEFAULT_API_URL, loadConfig, parseConfig, usesSimulator } from '../src/config.js';
+import {
+  ConfigError,
+  configWarnings,
+  DEFAULT_API_URL,
+  loadConfig,
+  parseConfig,
+  unparsedDotenvLines,
+  usesSimulator,
+} from '../src/config.js';
 import { formatDuration, parseDuration } from '../src/duration.js';
 
 describe('parseConfig', () => {
@@ -161,5 +169,69 @@ describe('durations', () => {
 
   it.each(['', '1.5h', '10', 'h', '2 days', '-1m'])('rejects %j', (text) => {
     expect(parseDuration(text)).toBeUndefined();
+  });
+});
+
+describe('empty values and lines .env cannot read', () => {
+  const dotenv = (text: string): string => {
+    const file = join(mkdtempSync(join(tmpdir(), 'enphase-etl-config-')), '.env');
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it('an empty value is unset; where that means a default, it says which variables, once', () => {
+    const warnings: string[] = [];
+    const file = dotenv('REDIS_URL=\nENPHASE_API_KEY=\n');
+    const config = loadConfig({ ENPHASE_PLAN: ' ', SYNC_INTERVAL: '' }, file, (w) => warnings.push(w));
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.enphase.plan).toBe('watt');
+    expect(config.enphase.apiKey).toBeUndefined();
+    expect(config.syncIntervalMs).toBeUndefined();
+    // Variables with no default (ENPHASE_API_KEY, SYNC_INTERVAL) are simply unset: no warning.
+    expect(warnings).toEqual([
+      'ENPHASE_PLAN, REDIS_URL are set but empty, which means not set: their defaults apply (.env.example lists them)',
+    ]);
+  });
+
+  it('names .env lines that are not NAME=value by number, never by content', () => {
+    const warnings: string[] = [];
+    const file = dotenv(
+      [
+        '# comment',
+        'ENPHASE_PLAN=kilowatt',
+        'hunter2-pasted-secret',
+        '',
+        'export LOG_LEVEL=info',
+        'INFLUX_PASSWORD="multi',
+        'line value"',
+        'INFLUX_DATABASE : enphase',
+      ].join('\n'),
+    );
+    const config = loadConfig({}, file, (w) => warnings.push(w));
+    expect(config.enphase.plan).toBe('kilowatt');
+    expect(warnings).toEqual([`${file}: lines 3, 8 are not NAME=value and ignored`]);
+    expect(warnings.join()).not.toContain('hunter2');
+    expect(unparsedDotenvLines('A=1\r\n  \r\n# x\r\nB: 2\r\n')).toEqual([]);
+  });
+
+  it('stays quiet for a copy of .env.example, and when LOG_LEVEL asks for errors only', () => {
+    const warnings: string[] = [];
+    loadConfig({}, new URL('../.env.example', import.meta.url).pathname, (w) => warnings.push(w));
+    loadConfig({ LOG_LEVEL: 'error', REDIS_URL: '' }, '/nonexistent/.env', (w) => warnings.push(w));
+    expect(warnings).toEqual([]);
+    expect(configWarnings({ INFLUX_BUCKET: '' }, '.env', [])).toEqual([
+      'INFLUX_BUCKET is set but empty, which means not set: its default applies (.env.example lists them)',
+    ]);
+  });
+});
+
+describe('METRICS_HOST and REDIS_KEY_PREFIX', () => {
+  it('default to this machine only and to enphase-etl', () => {
+    expect(parseConfig({})).toMatchObject({ metricsHost: '127.0.0.1', redisKeyPrefix: 'enphase-etl' });
+    expect(parseConfig({ METRICS_HOST: '0.0.0.0', REDIS_KEY_PREFIX: 'demo' })).toMatchObject({
+      metricsHost: '0.0.0.0',
+      redisKeyPrefix: 'demo',
+    });
+    expect(() => parseConfig({ REDIS_KEY_PREFIX: 'a b' })).toThrow(/REDIS_KEY_PREFIX/);
   });
 });

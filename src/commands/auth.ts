@@ -89,7 +89,12 @@ async function withDeps(use: (deps: AuthCommandDeps) => Promise<void>): Promise<
     await redis.connect().catch((error: unknown) => {
       throw new ConfigError(`cannot reach Redis at REDIS_URL (${(error as Error).message})`);
     });
-    await use({ config, redis, keys: createKeys(), out: (line) => process.stdout.write(`${line}\n`) });
+    await use({
+      config,
+      redis,
+      keys: createKeys(config.redisKeyPrefix),
+      out: (line) => process.stdout.write(`${line}\n`),
+    });
   } catch (error) {
     // An Enphase refusal is a failure of the work (exit 1) with one clear line, not a stack trace.
     if (!(error instanceof EnphaseError)) throw error;

@@ -6,6 +6,7 @@
 import type { Config } from '../config.js';
 import { PRODUCTION_ENERGY_QUERY, SYSTEM_VARIABLE, TODAY_QUERY, TZ_VARIABLE } from '../grafana/panels.js';
 import { substitute, type TimeRange } from '../grafana/substitute.js';
+import { terminalSafe } from './terminal-text.js';
 
 export interface SystemPicture {
   id: string;
@@ -37,7 +38,8 @@ function kWh(wh: number | null): string {
 /** The picture's lines (pure). */
 export function formatPicture(systems: readonly SystemPicture[]): string[] {
   if (systems.length === 0) return ['', 'Nothing to draw: InfluxDB has no system snapshot yet.'];
-  const label = (s: SystemPicture): string => `${s.id} ${s.name}`;
+  // The name as the API gave it, with its control characters shown rather than obeyed.
+  const label = (s: SystemPicture): string => terminalSafe(`${s.id} ${s.name}`);
   const width = Math.max(...systems.map((s) => label(s).length));
   const lines = [
     '',
@@ -45,7 +47,7 @@ export function formatPicture(systems: readonly SystemPicture[]): string[] {
   ];
   for (const s of systems)
     lines.push(
-      `  ${label(s).padEnd(width)}  ${sparkline(s.hourly)}  ${kWh(s.todayWh).padStart(9)}  (${s.timeZone})`,
+      `  ${label(s).padEnd(width)}  ${sparkline(s.hourly)}  ${kWh(s.todayWh).padStart(9)}  (${terminalSafe(s.timeZone)})`,
     );
   return lines;
 }

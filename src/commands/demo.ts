@@ -2,7 +2,9 @@
 // The simulator runs in-process; Redis and InfluxDB come from REDIS_URL / INFLUX_* when they
 // answer, else from local `redis-server` / `influxd` binaries started in a temporary folder (and
 // stopped at the end), else the command says exactly how to get them. Then a short backfill, a
-// summary of where to look, and the service until Ctrl-C.
+// summary of where to look, and the service until Ctrl-C. Its state lives under its own key prefix
+// (DEMO_KEY_PREFIX): a real service's keys on the same Redis are never read nor written, and the
+// demo's job schedulers are removed when it ends.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -10,13 +12,17 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Command } from 'commander';
+import type { Redis } from 'ioredis';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { backfill } from '../jobs/backfill.js';
+import type { Queues } from '../jobs/queues.js';
 import { createRuntime } from '../jobs/runtime.js';
 import { checkInfluxSink } from '../loaders/index.js';
 import { createLogger } from '../log.js';
+import { SCHEDULER_DISCOVER, SCHEDULER_ROUND } from '../scheduler.js';
 import { startService, untilSignal } from '../service.js';
 import { startSimulator } from '../simulator/index.js';
+import { createKeys, DEFAULT_KEY_PREFIX } from '../state/keys.js';
 import { formatPicture, howToOpenDashboards, loadPicture } from './demo-picture.js';
 import { formatSummary } from './one-shot.js';
 import { UsageError } from './errors.js';
@@ -28,6 +34,12 @@ import { tryRedis } from './plan.js';
  * minute mostly a wait on the limiter. Still a real limit, enforced by both sides.
  */
 export const DEMO_RATE_PER_MINUTE = 6_000;
+
+/**
+ * The demo's keyspace (`enphase-etl-demo:v1:*`): its simulated systems, watermarks, tokens and
+ * schedules never mix with those of a service on the same Redis (`enphase-etl:v1:*`).
+ */
+export const DEMO_KEY_PREFIX = `${DEFAULT_KEY_PREFIX}-demo`;
 
 /** A service the demo started itself, and how to stop it. */
 interface LocalService {
@@ -168,7 +180,7 @@ function whereToLook(
       `    'from(bucket: "${config.influx.bucket}") |> range(start: -2d) |> filter(fn: (r) => r._measurement == "production" and r._field == "energy_wh") |> aggregateWindow(every: 1h, fn: sum)'`,
     );
   }
-  const envLine = `REDIS_URL=${env.redisUrl} ENPHASE_API_URL=${env.apiUrl} ENPHASE_API_KEY=sim-key ENPHASE_PLAN=partner`;
+  const envLine = `REDIS_URL=${env.redisUrl} REDIS_KEY_PREFIX=${DEMO_KEY_PREFIX} ENPHASE_API_URL=${env.apiUrl} ENPHASE_API_KEY=sim-key ENPHASE_PLAN=partner`;
   lines.push(`  ${envLine} enphase-etl status`, `  ${envLine} enphase-etl plan`);
   if (env.metricsPort !== undefined) {
     lines.push(
@@ -198,17 +210,26 @@ export async function runDemo(options: DemoOptions, out: (line: string) => void)
   });
   try {
     let redisUrl = base.redisUrl;
+    const keyspace = `keys under ${createKeys(DEMO_KEY_PREFIX).root}:*`;
     const redis = await tryRedis(redisUrl);
     if ('redis' in redis) {
-      redis.redis.disconnect();
-      out(`Redis: ${redisUrl} (REDIS_URL).`);
+      try {
+        await clearDemoKeyspace(redis.redis);
+      } finally {
+        redis.redis.disconnect();
+      }
+      out(
+        `Redis: ${redisUrl} (REDIS_URL), ${keyspace} (an earlier demo's cleared); a service's keys there (${createKeys(base.redisKeyPrefix).root}:*) are not touched.`,
+      );
     } else {
       const binary = onPath('redis-server', options.path);
       if (!binary) throw new ConfigError(`${HOW_TO_GET_REDIS}\n(${redisUrl}: ${redis.error})`);
       const local = await startLocalRedis(binary);
       started.push(local);
       redisUrl = local.url;
-      out(`Redis: started ${binary} at ${redisUrl} (in a temporary folder; stopped at the end).`);
+      out(
+        `Redis: started ${binary} at ${redisUrl}, ${keyspace} (in a temporary folder; stopped at the end).`,
+      );
     }
     let influx = base.influx;
     if (await influxAnswers(influx.url)) out(`InfluxDB: ${influx.url} (INFLUX_URL, API ${influx.api}).`);
@@ -226,6 +247,7 @@ export async function runDemo(options: DemoOptions, out: (line: string) => void)
     const config: Config = {
       ...base,
       redisUrl,
+      redisKeyPrefix: DEMO_KEY_PREFIX,
       influx,
       enphase: {
         ...base.enphase,
@@ -274,12 +296,35 @@ export async function runDemo(options: DemoOptions, out: (line: string) => void)
       ...(metricsPort !== undefined ? { metricsPort } : {}),
     }).forEach((line) => out(line));
     const stopped = await Promise.race([untilSignal(), service.failure]);
+    // Schedules first: a second Ctrl-C during the graceful stop must not leave them behind to
+    // fire on whatever runs against this Redis later.
+    await service.scheduler?.close();
+    await removeDemoSchedules(service.runtime.queues);
     if (stopped instanceof Error) throw stopped; // InfluxDB refused the writes: the service stopped
+    out('Stopping: the demo’s job schedulers are removed; its data stays under its own prefix.');
     await service.stop();
   } finally {
     await simulator.close();
     for (const service of started.reverse()) await service.stop();
   }
+}
+
+/**
+ * An earlier demo's state removed: it belongs to a simulator that is gone (other systems, other
+ * tokens), and would make this run fetch systems the new one does not have.
+ */
+async function clearDemoKeyspace(redis: Redis): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${DEMO_KEY_PREFIX}:*`, 'COUNT', 1_000);
+    if (keys.length > 0) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+/** The demo's repeatable jobs (the service's two schedules, in the demo keyspace) removed. */
+async function removeDemoSchedules(queues: Queues): Promise<void> {
+  for (const id of [SCHEDULER_DISCOVER, SCHEDULER_ROUND]) await queues.discover.removeJobScheduler(id);
 }
 
 function positive(name: string) {

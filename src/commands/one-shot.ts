@@ -4,11 +4,13 @@
 // summary's text.
 import { loadConfig } from '../config.js';
 import type { DatasetName } from '../datasets.js';
-import { UnknownSystemsError, type SystemSelection } from '../jobs/backfill.js';
+import type { ReachNote } from '../jobs/backfill-reach.js';
+import { OutOfReachError, UnknownSystemsError, type SystemSelection } from '../jobs/backfill.js';
 import type { OneShotSummary } from '../jobs/one-shot.js';
 import { createRuntime, type Runtime } from '../jobs/runtime.js';
 import { createLogger } from '../log.js';
 import { InterruptedError, UsageError } from './errors.js';
+import { terminalSafe } from './terminal-text.js';
 
 export function parseSystems(text: string): SystemSelection {
   if (text.trim() === 'all') return 'all';
@@ -21,7 +23,7 @@ export function parseSystems(text: string): SystemSelection {
   return [...new Set(parts.map(Number))];
 }
 
-type CommandSummary = OneShotSummary & { notInPlan?: DatasetName[] };
+type CommandSummary = OneShotSummary & { notInPlan?: DatasetName[]; outOfReach?: ReachNote[] };
 
 /** At most ten ids, then how many more. */
 function listIds(ids: readonly number[]): string {
@@ -42,6 +44,16 @@ export function formatSummary(what: string, summary: CommandSummary): string {
   ];
   if (summary.notInPlan && summary.notInPlan.length > 0)
     lines.push(`  skipped, not included in the API plan: ${summary.notInPlan.join(', ')}`);
+  for (const n of summary.outOfReach ?? []) {
+    if (n.nothing.length > 0)
+      lines.push(
+        `  nothing fetched for ${n.dataset} on ${n.nothing.length} system(s) (${listIds(n.nothing)}): the range is older than the API serves (${n.limit}, from ${n.from})`,
+      );
+    if (n.clamped.length > 0)
+      lines.push(
+        `  clamped ${n.dataset} on ${n.clamped.length} system(s) (${listIds(n.clamped)}): fetched from ${n.from}, the API serves ${n.limit}`,
+      );
+  }
   for (const s of summary.skipped.values()) {
     const ids = s.systemIds ? ` (${listIds(s.systemIds)})` : '';
     lines.push(`  skipped ${s.dataset} on ${s.systems} system(s)${ids}: ${s.reason}`);
@@ -52,7 +64,8 @@ export function formatSummary(what: string, summary: CommandSummary): string {
     lines.push(`  rejected ${total} implausible point(s), not written: ${reasons}`);
   }
   for (const f of summary.failed) lines.push(`  failed system ${f.systemId}: ${f.reason}`);
-  return `${lines.join('\n')}\n`;
+  // Reasons carry API answers and error messages: one line each, nothing a terminal obeys.
+  return `${lines.map(terminalSafe).join('\n')}\n`;
 }
 
 /**
@@ -92,6 +105,7 @@ export async function runOneShotCommand(
     if (exitCodeOf(summary) === 1) process.exitCode = 1;
   } catch (error) {
     if (error instanceof UnknownSystemsError) throw new UsageError(error.message);
+    if (error instanceof OutOfReachError) throw new UsageError(`${what}: ${error.message}`);
     throw error;
   } finally {
     removeHandlers();

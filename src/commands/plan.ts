@@ -17,6 +17,7 @@ import type { SystemInfo } from '../extractors/index.js';
 import { createKeys, type RedisKeys } from '../state/keys.js';
 import { RegistryStore } from '../state/registry.js';
 import { UsageError } from './errors.js';
+import { terminalSafe } from './terminal-text.js';
 
 /**
  * The system assumed before discovery has run: everything a system can have (20 micros, a
@@ -94,7 +95,7 @@ export async function buildPlanReport(
   let registry: { count: number; sample: SystemInfo[] } | undefined;
   let leftOut: SystemsLeftOut = { quarantined: 0, discoveryFailed: 0 };
   if (options.redis) {
-    const store = new RegistryStore(options.redis, options.keys ?? createKeys());
+    const store = new RegistryStore(options.redis, options.keys ?? createKeys(config.redisKeyPrefix));
     registry = await registrySample(store);
     leftOut = await systemsLeftOut(store);
   }
@@ -250,7 +251,8 @@ export function formatPlanReport(report: PlanReport): string[] {
     out.push(`Not included in the ${c.plan} plan (skipped): ${datasets.notInPlan.join(', ')}.`);
   }
   for (const warning of plan.warnings) out.push(`Warning: ${warning}.`);
-  return out;
+  // A Redis error or a registry's odd value must not reach the terminal as control characters.
+  return out.map(terminalSafe);
 }
 
 function parseSystems(text: string): number {

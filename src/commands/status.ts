@@ -22,6 +22,7 @@ import { isStillUnavailable, type Unavailability } from '../state/unavailable.js
 import { ConfigError } from '../config.js';
 import { UsageError } from './errors.js';
 import { datasetsFor, humanDuration, table, tryRedis } from './plan.js';
+import { terminalSafe } from './terminal-text.js';
 
 /** Failed jobs shown per queue (newest first); BullMQ keeps them for 14 days. */
 const FAILED_JOBS_SHOWN = 50;
@@ -328,8 +329,9 @@ export async function collectStatus(
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 const iso = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + 'Z';
 const ago = (ms: number, now: number): string => `${humanDuration(Math.max(0, now - ms))} ago`;
+/** Text from outside (API answers, error messages) as one short line a terminal cannot obey. */
 const oneLine = (text: string, max = 100): string => {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = terminalSafe(text.replace(/\s+/g, ' ').trim());
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 };
 
@@ -390,9 +392,12 @@ export function formatStatus(report: StatusReport): string[] {
       'No systems in the registry yet: discovery has not run (start the service, or `enphase-etl sync`).',
     );
   for (const system of shown) {
-    const label = system.name ? ` "${system.name}"` : '';
+    // Names come from the API as they were typed: control characters are shown, never obeyed.
+    const label = system.name ? ` "${terminalSafe(system.name)}"` : '';
     out.push(
-      `System ${system.id}${label} (${system.timeZone ?? 'no time zone'})${system.status ? `, status ${system.status}` : ''}`,
+      terminalSafe(
+        `System ${system.id}${label} (${system.timeZone ?? 'no time zone'})${system.status ? `, status ${system.status}` : ''}`,
+      ),
     );
     const p = system.problem;
     if (p) {
@@ -441,7 +446,8 @@ export function formatStatus(report: StatusReport): string[] {
     ]);
     out.push(...table(['  queue', 'job', 'system', 'attempts', 'failed at', 'reason'], rows));
   }
-  return out;
+  // The fields from outside are escaped above (so the tables line up); this catches the rest.
+  return out.map(terminalSafe);
 }
 
 function parseIds(text: string): number[] {
@@ -469,7 +475,7 @@ export async function runStatus(
   }
   const redis = connection.redis;
   try {
-    const report = await collectStatus(redis, createKeys(), config, {
+    const report = await collectStatus(redis, createKeys(config.redisKeyPrefix), config, {
       ...(options.system ? { systemIds: options.system } : {}),
       limit: options.json ? Infinity : (options.limit ?? 20),
       now: options.now ?? Date.now(),

@@ -155,8 +155,10 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
             grant = await doRefresh(options.oauth, latest.refreshToken);
           } catch (error) {
             if (error instanceof GrantRejectedError) {
-              await store.markRejected(latest.refreshToken, error.message, now());
-              throw rejectedError({ ...latest, rejected: { reason: error.message, at: now() } });
+              // The hint is added once, by rejectedError: the reason is Enphase's answer alone.
+              const reason = error.message.replace(`; ${REAUTHORISE_HINT}`, '');
+              await store.markRejected(latest.refreshToken, reason, now());
+              throw rejectedError({ ...latest, rejected: { reason, at: now() } });
             }
             throw error;
           }

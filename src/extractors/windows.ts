@@ -157,6 +157,23 @@ function planDaily(input: PlanInput): RequestWindow[] {
   ];
 }
 
+/**
+ * The earliest instant a request for `dataset` may start at `now` (with LIMIT_MARGIN), or
+ * undefined for a dataset the API serves whatever its age (daily series, snapshots).
+ */
+export function earliestStart(dataset: DatasetName, now: number, timeZone: string): number | undefined {
+  const rule = WINDOW_RULES[dataset];
+  switch (rule.kind) {
+    case 'telemetry':
+    case 'range':
+      return twoYearLimit(now, timeZone) + LIMIT_MARGIN;
+    case 'events':
+      return monthsBefore(now, rule.maxAgeMonths, timeZone) + LIMIT_MARGIN;
+    default:
+      return undefined;
+  }
+}
+
 /** The requests for `input.dataset` over [from, to): see the file comment for the rules. */
 export function planWindows(input: PlanInput): RequestWindow[] {
   assertTimeZone(input.timeZone);
@@ -167,17 +184,17 @@ export function planWindows(input: PlanInput): RequestWindow[] {
     case 'daily':
       return planDaily(input);
     case 'telemetry': {
-      const earliest = twoYearLimit(input.now, input.timeZone) + LIMIT_MARGIN;
+      const earliest = earliestStart(input.dataset, input.now, input.timeZone)!;
       const { start, end } = clampedRange(input, rule.grid, earliest);
       return tile(start, end, rule.span, (from) => ({ start_at: from, granularity: rule.granularity }));
     }
     case 'range': {
-      const earliest = twoYearLimit(input.now, input.timeZone) + LIMIT_MARGIN;
+      const earliest = earliestStart(input.dataset, input.now, input.timeZone)!;
       const { start, end } = clampedRange(input, rule.grid, earliest);
       return tile(start, end, rule.span, (from, to) => ({ start_at: from, end_at: to }));
     }
     case 'events': {
-      const earliest = monthsBefore(input.now, rule.maxAgeMonths, input.timeZone) + LIMIT_MARGIN;
+      const earliest = earliestStart(input.dataset, input.now, input.timeZone)!;
       const { start, end } = clampedRange(input, 1, earliest);
       return tile(start, end, rule.span, (from, to) => ({
         start_time: from,

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { DATASET_NAMES, type DatasetName } from '../datasets.js';
 import type { RegistryEntry } from '../state/registry.js';
 import type { SystemProblem } from '../state/system-problems.js';
+import { backfillReach, nothingInReach, type ReachNote } from './backfill-reach.js';
 import { discoverSystems } from './discover.js';
 import { runOneShot, type OneShotOptions, type OneShotSummary } from './one-shot.js';
 import {
@@ -21,6 +22,11 @@ export type SystemSelection = 'all' | readonly number[];
 
 export class UnknownSystemsError extends Error {
   override name = 'UnknownSystemsError';
+}
+
+/** No requested dataset can fetch anything of the range: it is older than the API serves. */
+export class OutOfReachError extends Error {
+  override name = 'OutOfReachError';
 }
 
 export interface ResolvedSelection {
@@ -104,6 +110,8 @@ export interface BackfillRequest {
 
 export interface BackfillSummary extends OneShotSummary {
   notInPlan: DatasetName[];
+  /** Datasets whose range the API's age limit clamped or emptied (backfill-reach.ts). */
+  outOfReach: ReachNote[];
 }
 
 function newRunId(): string {
@@ -117,6 +125,14 @@ export async function backfill(
 ): Promise<BackfillSummary> {
   const { systems, problems } = await resolveSelection(runtime, request.systems);
   const { included, notInPlan } = splitByPlan(request.datasets, runtime.config);
+  const outOfReach = backfillReach(systems, included, request, Math.floor(runtime.now() / 1000));
+  if (nothingInReach(outOfReach, systems.length, included)) {
+    const limits = [...new Set(outOfReach.map((n) => `${n.limit} (from ${n.from})`))].join(', ');
+    throw new OutOfReachError(
+      `nothing of ${request.fromDate} to ${request.toDate ?? 'today'} can be fetched: the API serves ` +
+        `${included.join(', ')} for ${limits} only; energy_daily has no such limit`,
+    );
+  }
   const runId = newRunId();
   // Systems with a problem get their job too: it fails at once, naming the problem, and the run
   // counts it as failed (exit 1).
@@ -147,7 +163,7 @@ export async function backfill(
           },
           options,
         );
-  return { ...summary, notInPlan };
+  return { ...summary, notInPlan, outOfReach };
 }
 
 export async function syncNow(

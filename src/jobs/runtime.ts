@@ -60,7 +60,7 @@ export interface Runtime {
 
 export function createRuntime(config: Config, options: RuntimeOptions): Runtime {
   const logger = options.logger;
-  const keys = createKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
+  const keys = createKeys(options.keyPrefix ?? config.redisKeyPrefix ?? DEFAULT_KEY_PREFIX);
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
   const abort = new AbortController();
