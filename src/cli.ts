@@ -13,6 +13,8 @@ import { registerStartCommand } from './commands/start.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerSyncCommand } from './commands/sync.js';
 import { registerWorkerCommand } from './commands/worker.js';
+import { RedisLostError } from './jobs/redis-health.js';
+import { endQuietlyOnClosedPipe } from './commands/signals.js';
 
 export function buildProgram(): Command {
   const program = new Command('enphase-etl')
@@ -48,6 +50,7 @@ export function exitCodeFor(error: unknown): number {
 /** Runs the command line; sets process.exitCode instead of exiting, so open work can finish. */
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
+  endQuietlyOnClosedPipe();
   try {
     await program.parseAsync(argv);
   } catch (error) {
@@ -55,7 +58,10 @@ export async function main(argv: string[]): Promise<void> {
     // Commander has already printed its own usage message; the others get one clear line.
     if (!(error instanceof CommanderError)) {
       const known =
-        error instanceof ConfigError || error instanceof UsageError || error instanceof InterruptedError;
+        error instanceof ConfigError ||
+        error instanceof UsageError ||
+        error instanceof InterruptedError ||
+        error instanceof RedisLostError;
       process.stderr.write(
         `enphase-etl: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`,
       );

@@ -5,10 +5,13 @@
 import type { Config } from './config.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from './jobs/runtime.js';
 import { startWorkers, type PipelineWorkers, type WorkerOptions } from './jobs/worker.js';
+import { withinMs } from './jobs/within.js';
 import { PipelineMetrics, startMetricsServer, type MetricsServer } from './metrics.js';
 import { startScheduler, type RunningScheduler, type SchedulerOptions } from './scheduler.js';
 
-const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
+/** What closing may take beyond the shutdown timeout: the forced close of the workers. */
+const CLOSE_SLACK_MS = 5_000;
 
 export interface ServiceOptions extends Omit<RuntimeOptions, 'onQuotaExhausted'> {
   worker?: Partial<WorkerOptions> | false;
@@ -39,7 +42,12 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   try {
     const port = options.metricsPort === undefined ? config.metricsPort : options.metricsPort;
     if (port !== false)
-      metricsServer = await startMetricsServer(metrics, port, () => !stopping, options.metricsHost);
+      metricsServer = await startMetricsServer(
+        metrics,
+        port,
+        () => (stopping ? 'stopping' : runtime.redisHealth.reachable() || 'redis unreachable'),
+        options.metricsHost,
+      );
     if (options.scheduler !== false) scheduler = await startScheduler(runtime, options.scheduler ?? {});
     if (options.worker !== false) workers = startWorkers(runtime, options.worker ?? {});
   } catch (error) {
@@ -58,8 +66,9 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     stopped ??= (async () => {
       stopping = true;
       log.info({ timeoutMs: timeout }, 'stopping: no new jobs; waiting for the active ones');
-      await scheduler?.close();
-      await workers?.close(timeout);
+      // Bounded, each: with Redis away, BullMQ's closes may wait for it for ever.
+      await withinMs(scheduler?.close() ?? Promise.resolve(), timeout);
+      await withinMs(workers?.close(timeout) ?? Promise.resolve(), timeout + CLOSE_SLACK_MS);
       try {
         await runtime.close({ deadlineMs: timeout });
       } catch (error) {

@@ -4,8 +4,10 @@
 import type { Command } from 'commander';
 import { DEFAULT_API_URL, loadConfig, usesSimulator, type Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
-import { startService, untilSignal } from '../service.js';
+import { startService } from '../service.js';
 import { startSimulator, type RunningSimulator } from '../simulator/index.js';
+import { requireRedis } from './redis-check.js';
+import { firstStopSignal } from './signals.js';
 
 /** The config pointed at a built-in simulator started now (when `usesSimulator(config)`). */
 async function withBuiltinSimulator(
@@ -42,7 +44,10 @@ export async function runStart(options: {
   concurrency?: number;
 }): Promise<void> {
   const loaded = loadConfig();
+  await requireRedis(loaded.redisUrl);
   const logger = createLogger({ level: loaded.logLevel });
+  // From here on a signal is ours: the first stops gracefully (exit 0), a second at once (130).
+  const stopSignal = firstStopSignal();
   const { config, simulator } =
     options.worker && options.scheduler
       ? await withBuiltinSimulator(loaded, logger)
@@ -55,11 +60,12 @@ export async function runStart(options: {
       // The scheduler alone serves no metrics (DESIGN §4: `start` and `worker`).
       ...(options.worker ? {} : { metricsPort: false as const }),
     });
-    const signal = await untilSignal();
+    const signal = await stopSignal.signal;
     logger.info({ signal }, 'signal received');
     await service.stop();
   } finally {
     await simulator?.close();
+    stopSignal.remove();
   }
 }
 

@@ -18,9 +18,9 @@ import { RegistryStore, type RegistryEntry } from '../state/registry.js';
 import type { SystemProblem } from '../state/system-problems.js';
 import { readSystemStates, SYSTEMS_PER_PIPELINE, type SystemState } from '../state/system-states.js';
 import { isStillUnavailable, type Unavailability } from '../state/unavailable.js';
-import { ConfigError } from '../config.js';
 import { UsageError } from './errors.js';
-import { datasetsFor, humanDuration, table, tryRedis } from './plan.js';
+import { datasetsFor, humanDuration, table } from './plan.js';
+import { connectRedisOrFail } from './redis-check.js';
 
 /** Failed jobs shown per queue (newest first); BullMQ keeps them for 14 days. */
 const FAILED_JOBS_SHOWN = 50;
@@ -485,13 +485,7 @@ export async function runStatus(
   options: { system?: number[]; limit?: number; json?: boolean; now?: number },
   out: (line: string) => void,
 ): Promise<StatusReport> {
-  const connection = await tryRedis(config.redisUrl);
-  if ('error' in connection) {
-    throw new ConfigError(
-      `cannot reach Redis at REDIS_URL (${connection.error}): status reads everything from it`,
-    );
-  }
-  const redis = connection.redis;
+  const redis = await connectRedisOrFail(config.redisUrl, 'status reads everything from it');
   try {
     const report = await collectStatus(redis, createKeys(), config, {
       ...(options.system ? { systemIds: options.system } : {}),

@@ -2,6 +2,9 @@
 // them in this process (other workers may help) and wait, reporting progress; or only enqueue.
 // An abort (SIGINT) stops taking jobs, lets the active ones finish, removes this run's waiting
 // jobs and returns with `interrupted` — nothing half committed (watermarks follow flushes).
+// Redis restarted empty takes this run's jobs with it: they are enqueued again (what they had
+// committed is gone too, so they start over, idempotently). Redis lost for longer than the
+// runtime's patience ends the run with RedisLostError.
 import type { JobsOptions, Queue } from 'bullmq';
 import type { DatasetName } from '../datasets.js';
 import type { QueueName, SyncResult } from './queues.js';
@@ -9,6 +12,10 @@ import type { ProgressReporter } from './progress.js';
 import type { Runtime } from './runtime.js';
 import { listenForJobs } from './wait-jobs.js';
 import { startWorkers } from './worker.js';
+import { withinMs } from './within.js';
+
+/** What closing the workers may take beyond the shutdown timeout (their forced close). */
+const CLOSE_SLACK_MS = 5_000;
 
 export interface OneShotJob<D> {
   id: string;
@@ -26,6 +33,11 @@ export interface OneShotOptions {
   shutdownTimeoutMs?: number;
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /**
+   * Before jobs that Redis lost are enqueued again: puts back what they need besides themselves
+   * (the registry entries of these systems, which a Redis restarted empty lost too).
+   */
+  restore?: (systemIds: number[]) => Promise<void>;
 }
 
 export interface OneShotSummary {
@@ -45,6 +57,21 @@ export interface OneShotSummary {
   interrupted: boolean;
   enqueuedOnly: boolean;
   durationMs: number;
+}
+
+/**
+ * The API hits of a run from the quota ledger's successive totals: a total lower than the last
+ * one is a ledger that started again (Redis restarted empty), counted from zero — as a
+ * Prometheus counter reset is.
+ */
+export function hitTally(first: number): (total: number) => number {
+  let last = first;
+  let hits = 0;
+  return (total) => {
+    hits += total >= last ? total - last : total;
+    last = total;
+    return hits;
+  };
 }
 
 export async function runOneShot<D>(
@@ -74,12 +101,14 @@ export async function runOneShot<D>(
   const listener = options.enqueueOnly
     ? undefined
     : await listenForJobs(queue as Queue, runtime.redis, runtime.keys.bullPrefix);
-  const hitsBefore = (await runtime.client.quota.usage()).total;
-  for (let i = 0; i < jobs.length; i += 500) {
-    const chunk = jobs.slice(i, i + 500);
-    await (queue as Queue).addBulk(
+  const tally = hitTally((await runtime.client.quota.usage()).total);
+  const jobOf = new Map(jobs.map((j) => [j.id, j]));
+  const addJobs = (chunk: ReadonlyArray<OneShotJob<D>>) =>
+    (queue as Queue).addBulk(
       chunk.map((j) => ({ name: queueName, data: j.data, opts: { ...jobOptions, jobId: j.id } })),
     );
+  for (let i = 0; i < jobs.length; i += 500) {
+    await addJobs(jobs.slice(i, i + 500));
   }
   if (!listener) {
     summary.durationMs = Date.now() - started;
@@ -113,12 +142,15 @@ export async function runOneShot<D>(
       .finally(() => workersClosed.abort());
   options.signal?.addEventListener('abort', closeWorkers, { once: true });
   if (options.signal?.aborted) closeWorkers();
+  const gaveUp = runtime.redisHealth.gaveUp;
+  gaveUp.addEventListener('abort', closeWorkers, { once: true });
+  if (gaveUp.aborted) closeWorkers();
   options.progress?.start(jobs.length);
   const hitsTimer = setInterval(() => {
     void runtime.client.quota
       .usage()
       .then((u) => {
-        summary.hits = u.total - hitsBefore;
+        summary.hits = tally(u.total);
         options.progress?.update(figures());
       })
       .catch(() => undefined);
@@ -132,6 +164,20 @@ export async function runOneShot<D>(
           if (p && typeof p.windows === 'number' && typeof p.points === 'number')
             progressOf.set(id, { windows: p.windows, points: p.points });
           options.progress?.update(figures());
+        },
+        async onMissing(ids) {
+          const lost = ids.map((id) => jobOf.get(id)).filter((j) => j !== undefined);
+          runtime.logger.warn(
+            { jobs: lost.length, systems: lost.map((j) => j.systemId).slice(0, 20) },
+            'jobs of this run are gone from Redis (restarted empty?); enqueuing them again',
+          );
+          // Without it a job fails naming what is missing: still better than a run that never ends.
+          await options
+            .restore?.(lost.map((j) => j.systemId))
+            .catch((error: unknown) =>
+              runtime.logger.warn({ err: (error as Error).message }, 'could not restore what the jobs need'),
+            );
+          for (let i = 0; i < lost.length; i += 500) await addJobs(lost.slice(i, i + 500));
         },
         onDone(id, outcome) {
           const systemId = systemOf.get(id) ?? -1;
@@ -161,14 +207,17 @@ export async function runOneShot<D>(
           options.progress?.update(figures());
         },
       },
-      workersClosed.signal,
+      AbortSignal.any([workersClosed.signal, gaveUp]),
     );
   } finally {
     clearInterval(hitsTimer);
     options.signal?.removeEventListener('abort', closeWorkers);
-    await workers.close(shutdownTimeoutMs);
+    gaveUp.removeEventListener('abort', closeWorkers);
+    // Bounded: a worker whose Redis is gone may never report itself closed.
+    await withinMs(workers.close(shutdownTimeoutMs), shutdownTimeoutMs + CLOSE_SLACK_MS);
     await listener.close();
   }
+  if (gaveUp.aborted) throw gaveUp.reason;
   if (summary.completed.length + summary.failed.length < jobs.length) {
     summary.interrupted = true;
     // This run's jobs that never started are withdrawn; a rerun resumes from the watermarks.
@@ -177,7 +226,7 @@ export async function runOneShot<D>(
       if (!finished.has(job.systemId)) await (queue as Queue).remove(job.id).catch(() => 0);
     }
   }
-  summary.hits = (await runtime.client.quota.usage()).total - hitsBefore;
+  summary.hits = tally((await runtime.client.quota.usage()).total);
   const f = figures();
   summary.windows = f.windows;
   summary.points = f.points;
