@@ -11,7 +11,7 @@ import { createRuntime, type Runtime } from '../jobs/runtime.js';
 import { createLogger } from '../log.js';
 import { InterruptedError, UsageError } from './errors.js';
 import { requireRedis } from './redis-check.js';
-import { onStopSignals } from './signals.js';
+import { endSoon, onStopSignals } from './signals.js';
 
 export function parseSystems(text: string): SystemSelection {
   if (text.trim() === 'all') return 'all';
@@ -96,5 +96,6 @@ export async function runOneShotCommand(
   } finally {
     await runtime.close({ deadlineMs: 30_000 });
     removeHandlers();
+    endSoon();
   }
 }

@@ -31,6 +31,19 @@ export function onStopSignals(onFirst: (signal: NodeJS.Signals) => void): () => 
   };
 }
 
+/** How long a command whose work is done may linger before it is ended (see endSoon). */
+export const LINGER_MS = 2_000;
+
+/**
+ * Ends the process `ms` from now unless it has ended by itself: called when a command's work is
+ * done and everything was closed within its bounds. What may be left is BullMQ's own timers of a
+ * worker whose close never completed because Redis was gone; they would keep it alive for ever.
+ * The exit code is the one the command set.
+ */
+export function endSoon(ms = LINGER_MS): void {
+  setTimeout(() => process.exit(), ms).unref();
+}
+
 /** A promise of the first stop signal, and the remover of the handlers (see onStopSignals). */
 export function firstStopSignal(): { signal: Promise<NodeJS.Signals>; remove: () => void } {
   let resolve!: (signal: NodeJS.Signals) => void;

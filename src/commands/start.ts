@@ -7,7 +7,7 @@ import { createLogger, type Logger } from '../log.js';
 import { startService } from '../service.js';
 import { startSimulator, type RunningSimulator } from '../simulator/index.js';
 import { requireRedis } from './redis-check.js';
-import { firstStopSignal } from './signals.js';
+import { endSoon, firstStopSignal } from './signals.js';
 
 /** The config pointed at a built-in simulator started now (when `usesSimulator(config)`). */
 async function withBuiltinSimulator(
@@ -66,6 +66,7 @@ export async function runStart(options: {
   } finally {
     await simulator?.close();
     stopSignal.remove();
+    endSoon();
   }
 }
 

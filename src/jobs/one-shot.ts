@@ -135,9 +135,10 @@ export async function runOneShot<D>(
   // the stop came is counted as what it became (completed or failed), not as never started.
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 30_000;
   const workersClosed = new AbortController();
+  // Given up on Redis, an active job can commit nothing: it is handed back at once.
   const closeWorkers = (): void =>
     void workers
-      .close(shutdownTimeoutMs)
+      .close(runtime.redisHealth.gaveUp.aborted ? 0 : shutdownTimeoutMs)
       .catch(() => undefined) // closed again, and any error surfaced, below
       .finally(() => workersClosed.abort());
   options.signal?.addEventListener('abort', closeWorkers, { once: true });
@@ -214,7 +215,8 @@ export async function runOneShot<D>(
     options.signal?.removeEventListener('abort', closeWorkers);
     gaveUp.removeEventListener('abort', closeWorkers);
     // Bounded: a worker whose Redis is gone may never report itself closed.
-    await withinMs(workers.close(shutdownTimeoutMs), shutdownTimeoutMs + CLOSE_SLACK_MS);
+    const closeWithin = gaveUp.aborted ? 0 : shutdownTimeoutMs;
+    await withinMs(workers.close(closeWithin), closeWithin + CLOSE_SLACK_MS);
     await listener.close();
   }
   if (gaveUp.aborted) throw gaveUp.reason;

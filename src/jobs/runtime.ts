@@ -81,7 +81,7 @@ export function createRuntime(config: Config, options: RuntimeOptions): Runtime 
     ...(options.redisPatienceMs !== undefined ? { patienceMs: options.redisPatienceMs } : {}),
   });
   try {
-    return assemble(config, options, redis, redisHealth);
+    return assemble(config, options, redis, redisHealth, () => (reconnect.allowed = false));
   } catch (error) {
     // A configuration the client refuses: the connection must not keep the process alive.
     redisHealth.close();
@@ -90,7 +90,13 @@ export function createRuntime(config: Config, options: RuntimeOptions): Runtime 
   }
 }
 
-function assemble(config: Config, options: RuntimeOptions, redis: Redis, redisHealth: RedisHealth): Runtime {
+function assemble(
+  config: Config,
+  options: RuntimeOptions,
+  redis: Redis,
+  redisHealth: RedisHealth,
+  stopReconnecting: () => void,
+): Runtime {
   const logger = options.logger;
   const keys = createKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
   const abort = new AbortController();
@@ -165,6 +171,9 @@ function assemble(config: Config, options: RuntimeOptions, redis: Redis, redisHe
         );
       } finally {
         redisHealth.close();
+        // BullMQ's own connections (duplicates of this one) end at their next attempt, rather
+        // than keeping a process whose work is done alive by reconnecting to a Redis that is gone.
+        stopReconnecting();
         // A Redis that does not answer gets no polite QUIT: it would wait in the offline queue.
         const answering = redis.status === 'ready';
         if (answering)
