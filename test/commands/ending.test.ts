@@ -40,6 +40,22 @@ function run(args: string[], env: Record<string, string>, cwd?: string): Child {
   return { process: child, stdout: () => out, stderr: () => err, exited };
 }
 
+/** The child's exit code, or an error carrying its last output when it does not end in `ms`. */
+async function exitOf(child: Child, ms: number): Promise<number> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`still running after ${ms} ms; stderr: ${child.stderr().slice(-2_000)}`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([child.exited, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await ok())) {
@@ -138,10 +154,14 @@ describe('with the pipeline’s services', () => {
         LOG_LEVEL: 'error',
       });
       const seen = w.sim.requestLog.entries().length;
-      await until('a request of the run', () => w.sim.requestLog.entries().length > seen + 3);
+      await until('a request of the run', () => w.sim.requestLog.entries().length > seen + 3).catch(
+        (error: Error) => {
+          throw new Error(`${error.message}; stderr: ${child.stderr().slice(-2_000)}`);
+        },
+      );
       await w.redis.kill();
       const killed = Date.now();
-      expect(await child.exited).toBe(1);
+      expect(await exitOf(child, 60_000)).toBe(1);
       // Patience 2 s, a last look at the jobs 5 s, the workers handed back at once, then closing.
       expect(Date.now() - killed).toBeLessThan(30_000);
       expect(child.stderr()).toMatch(
@@ -166,7 +186,7 @@ describe('with the pipeline’s services', () => {
       await w.redis.kill();
       await until('/healthz 503', async () => (await health()) === 503, 20_000);
       child.process.kill('SIGTERM');
-      expect(await child.exited).toBe(0);
+      expect(await exitOf(child, 60_000)).toBe(0);
       expect(child.stderr()).not.toMatch(NO_STACK);
     } finally {
       if (child.process.exitCode === null) child.process.kill('SIGKILL');
