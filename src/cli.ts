@@ -15,6 +15,8 @@ import { registerStatusCommand } from './commands/status.js';
 import { registerSyncCommand } from './commands/sync.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { InfluxUnreachableError } from './loaders/index.js';
+import { RedisLostError } from './jobs/redis-health.js';
+import { endQuietlyOnClosedPipe } from './commands/signals.js';
 
 export function buildProgram(): Command {
   const program = new Command('enphase-etl')
@@ -59,13 +61,15 @@ export function errorText(error: unknown, verbose: boolean): string {
     error instanceof ConfigError ||
     error instanceof UsageError ||
     error instanceof InterruptedError ||
-    error instanceof InfluxUnreachableError;
+    error instanceof InfluxUnreachableError ||
+    error instanceof RedisLostError;
   return plain || error.name === 'Error' ? error.message : `${error.name}: ${error.message}`;
 }
 
 /** Runs the command line; sets process.exitCode instead of exiting, so open work can finish. */
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
+  endQuietlyOnClosedPipe();
   try {
     await program.parseAsync(argv);
   } catch (error) {

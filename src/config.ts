@@ -101,6 +101,7 @@ const envSchema = z.object({
     .string()
     .default('redis://127.0.0.1:6379')
     .refine((s) => /^rediss?:\/\//.test(s) && URL.canParse(s), 'must be a redis:// or rediss:// URL'),
+  REDIS_PATIENCE: duration('30s'),
   INFLUX_URL: url('http://127.0.0.1:8086'),
   INFLUX_API: z.enum(['v1', 'v2']).default('v2'),
   INFLUX_TOKEN: optionalText,
@@ -173,6 +174,8 @@ export interface Config {
     planRestrictionRecheckMs: number;
   };
   redisUrl: string;
+  /** How long a one-shot command waits for a lost Redis to come back before it gives up (exit 1). */
+  redisPatienceMs: number;
   influx: {
     url: string;
     api: 'v1' | 'v2';
@@ -347,6 +350,7 @@ export function parseConfig(env: Env): Config {
       planRestrictionRecheckMs: e.PLAN_RESTRICTION_RECHECK,
     },
     redisUrl: e.REDIS_URL,
+    redisPatienceMs: e.REDIS_PATIENCE,
     influx: {
       url: e.INFLUX_URL,
       api: e.INFLUX_API,

@@ -6,6 +6,9 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { ConfigError } from './config.js';
 import type { EnphaseClient } from './enphase/client.js';
 import type { Queues } from './jobs/queues.js';
+import { withinMs } from './jobs/within.js';
+
+const QUEUE_COUNTS_WITHIN_MS = 2_000;
 
 export class PipelineMetrics {
   readonly registry = new Registry();
@@ -77,7 +80,12 @@ export class PipelineMetrics {
         const queues = queuesOf();
         if (!queues) return;
         for (const queue of [queues.discover, queues.sync, queues.backfill]) {
-          const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+          // A Redis that does not answer leaves the gauge empty rather than the scrape hanging.
+          const counts = await withinMs(
+            queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
+            QUEUE_COUNTS_WITHIN_MS,
+          ).catch(() => 'timeout' as const);
+          if (counts === 'timeout') continue;
           for (const [state, n] of Object.entries(counts)) this.set({ queue: queue.name, state }, n);
         }
       },
@@ -149,11 +157,14 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** `/metrics` (Prometheus text) and `/healthz` (200 while `healthy()`, else 503). */
+/**
+ * `/metrics` (Prometheus text) and `/healthz`: 200 while `healthy()` says `true`, else 503 with
+ * the reason it gives (`stopping`, `redis unreachable`).
+ */
 export async function startMetricsServer(
   metrics: PipelineMetrics,
   port: number,
-  healthy: () => boolean = () => true,
+  healthy: () => true | string = () => true,
   host = '127.0.0.1',
 ): Promise<MetricsServer> {
   const server: Server = createServer((request, response) => {
@@ -172,9 +183,9 @@ export async function startMetricsServer(
       return;
     }
     if (path === '/healthz') {
-      const ok = healthy();
-      response.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' });
-      response.end(ok ? 'ok\n' : 'stopping\n');
+      const health = healthy();
+      response.writeHead(health === true ? 200 : 503, { 'content-type': 'text/plain' });
+      response.end(health === true ? 'ok\n' : `${health}\n`);
       return;
     }
     response.writeHead(404, { 'content-type': 'text/plain' });

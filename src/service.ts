@@ -8,10 +8,13 @@ import type { Config } from './config.js';
 import { stopsTheRun } from './loaders/index.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from './jobs/runtime.js';
 import { startWorkers, type PipelineWorkers, type WorkerOptions } from './jobs/worker.js';
+import { withinMs } from './jobs/within.js';
 import { PipelineMetrics, startMetricsServer, type MetricsServer } from './metrics.js';
 import { startScheduler, type RunningScheduler, type SchedulerOptions } from './scheduler.js';
 
-const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
+/** What closing may take beyond the shutdown timeout: the forced close of the workers. */
+const CLOSE_SLACK_MS = 5_000;
 
 export interface ServiceOptions extends Omit<RuntimeOptions, 'onQuotaExhausted'> {
   worker?: Partial<WorkerOptions> | false;
@@ -48,7 +51,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       metricsServer = await startMetricsServer(
         metrics,
         port,
-        () => !stopping,
+        () => (stopping ? 'stopping' : runtime.redisHealth.reachable() || 'redis unreachable'),
         options.metricsHost ?? config.metricsHost ?? '127.0.0.1',
       );
     if (options.scheduler !== false) scheduler = await startScheduler(runtime, options.scheduler ?? {});
@@ -74,8 +77,11 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     stopped ??= (async () => {
       stopping = true;
       log.info({ timeoutMs: timeout }, 'stopping: no new jobs; waiting for the active ones');
-      await scheduler?.close();
-      await workers?.close(timeout);
+      // Bounded, each: with Redis away, BullMQ's closes may wait for it for ever.
+      await withinMs(scheduler?.close() ?? Promise.resolve(), timeout);
+      // With Redis away an active job can commit nothing: it is handed back at once.
+      const jobsWithin = runtime.redisHealth.reachable() ? timeout : 0;
+      await withinMs(workers?.close(jobsWithin) ?? Promise.resolve(), jobsWithin + CLOSE_SLACK_MS);
       try {
         await runtime.close({ deadlineMs: timeout });
       } catch (error) {

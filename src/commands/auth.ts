@@ -2,13 +2,14 @@
 // renewing it by hand. The pair goes to Redis (where the service reads it); nothing secret is ever
 // printed — only what was done and until when the access token is valid.
 import type { Command } from 'commander';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createTokenManager, type TokenManager } from '../enphase/auth.js';
 import { EnphaseError } from '../enphase/errors/index.js';
 import { authorizeUrl, exchangeCode, type OAuthClientConfig } from '../enphase/oauth.js';
 import { createLogger } from '../log.js';
 import { apiKeyId, createKeys, type RedisKeys } from '../state/keys.js';
+import { connectRedisOrFail } from './redis-check.js';
 
 export interface AuthCommandDeps {
   config: Config;
@@ -84,11 +85,8 @@ export async function runAuthRefresh(deps: AuthCommandDeps): Promise<void> {
 /** Runs `use` with a Redis connection from the configuration, and closes it. */
 async function withDeps(use: (deps: AuthCommandDeps) => Promise<void>): Promise<void> {
   const config = loadConfig();
-  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = await connectRedisOrFail(config.redisUrl, 'the token pair is kept there');
   try {
-    await redis.connect().catch((error: unknown) => {
-      throw new ConfigError(`cannot reach Redis at REDIS_URL (${(error as Error).message})`);
-    });
     await use({
       config,
       redis,

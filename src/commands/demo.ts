@@ -27,7 +27,7 @@ import { formatPicture, howToOpenDashboards, loadPicture } from './demo-picture.
 import { formatSummary } from './one-shot.js';
 import { UsageError } from './errors.js';
 import { influxdConfig } from './influxd-config.js';
-import { tryRedis } from './plan.js';
+import { tryRedis } from './redis-check.js';
 
 /**
  * The demo simulator's per-minute limit (and the client's): the partner plan's 300 made the first

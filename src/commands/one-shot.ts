@@ -1,6 +1,7 @@
 // What the one-shot commands (`backfill`, `sync`) share: the --system option, the run around the
-// work (config → runtime, SIGINT/SIGTERM → a graceful abort, the summary, exit codes: 1 when a
-// system failed, InterruptedError when stopped, UsageError for an unknown system id) and the
+// work (config → the Redis check → runtime, SIGINT/SIGTERM → a graceful abort and a second one →
+// exit 130, the summary, exit codes: 1 when a system failed or Redis stayed away longer than
+// REDIS_PATIENCE, InterruptedError when stopped, UsageError for an unknown system id) and the
 // summary's text.
 import { loadConfig } from '../config.js';
 import type { DatasetName } from '../datasets.js';
@@ -10,6 +11,8 @@ import type { OneShotSummary } from '../jobs/one-shot.js';
 import { createRuntime, type Runtime } from '../jobs/runtime.js';
 import { createLogger } from '../log.js';
 import { InterruptedError, UsageError } from './errors.js';
+import { requireRedis } from './redis-check.js';
+import { endSoon, onStopSignals } from './signals.js';
 import { terminalSafe } from './terminal-text.js';
 
 export function parseSystems(text: string): SystemSelection {
@@ -76,17 +79,6 @@ export function exitCodeOf(summary: CommandSummary): 0 | 1 {
   return summary.failed.length > 0 ? 1 : 0;
 }
 
-/** SIGINT/SIGTERM → abort (graceful stop); the returned function removes the handlers. */
-function abortOnSignal(controller: AbortController): () => void {
-  const on = (): void => controller.abort();
-  process.once('SIGINT', on);
-  process.once('SIGTERM', on);
-  return () => {
-    process.off('SIGINT', on);
-    process.off('SIGTERM', on);
-  };
-}
-
 /** Runs one one-shot command's work and turns its summary into output and an exit code. */
 export async function runOneShotCommand(
   what: 'backfill' | 'sync',
@@ -94,21 +86,30 @@ export async function runOneShotCommand(
   interruptedMessage: string,
 ): Promise<void> {
   const config = loadConfig();
+  await requireRedis(config.redisUrl);
   const logger = createLogger({ level: config.logLevel });
-  const runtime = createRuntime(config, { logger, onQuotaExhausted: 'throw' });
+  const runtime = createRuntime(config, {
+    logger,
+    onQuotaExhausted: 'throw',
+    redisPatienceMs: config.redisPatienceMs,
+  });
   const controller = new AbortController();
-  const removeHandlers = abortOnSignal(controller);
+  // Kept until the runtime is closed: a second signal during the flush still ends it at once.
+  const removeHandlers = onStopSignals(() => controller.abort());
   try {
     const summary = await work(runtime, controller.signal);
     process.stdout.write(formatSummary(what, summary));
     if (summary.interrupted) throw new InterruptedError(interruptedMessage);
     if (exitCodeOf(summary) === 1) process.exitCode = 1;
   } catch (error) {
+    // Whatever failed after Redis was given up on failed because of it: say that, in one line.
+    if (runtime.redisHealth.gaveUp.aborted) throw runtime.redisHealth.gaveUp.reason;
     if (error instanceof UnknownSystemsError) throw new UsageError(error.message);
     if (error instanceof OutOfReachError) throw new UsageError(`${what}: ${error.message}`);
     throw error;
   } finally {
-    removeHandlers();
     await runtime.close({ deadlineMs: 30_000 });
+    removeHandlers();
+    endSoon();
   }
 }

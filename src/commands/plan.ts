@@ -18,6 +18,7 @@ import { createKeys, type RedisKeys } from '../state/keys.js';
 import { RegistryStore } from '../state/registry.js';
 import { UsageError } from './errors.js';
 import { terminalSafe } from './terminal-text.js';
+import { tryRedis } from './redis-check.js';
 
 /**
  * The system assumed before discovery has run: everything a system can have (20 micros, a
@@ -65,26 +66,6 @@ export interface PlanReport {
   leftOut: SystemsLeftOut;
   datasets: PlanDatasets;
   plan: BudgetPlan;
-}
-
-/** Redis from REDIS_URL, or the reason it cannot be reached (within a couple of seconds). */
-export async function tryRedis(url: string): Promise<{ redis: Redis } | { error: string }> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2_000,
-    retryStrategy: () => null,
-  });
-  // Reported once below (the socket's own reason, not ioredis' "Connection is closed").
-  let reason: string | undefined;
-  redis.on('error', (error: Error) => (reason ??= error.message));
-  try {
-    await redis.connect();
-    return { redis };
-  } catch (error) {
-    redis.disconnect();
-    return { error: reason ?? (error as Error).message };
-  }
 }
 
 export async function buildPlanReport(

@@ -5,8 +5,10 @@ import type { Command } from 'commander';
 import { DEFAULT_API_URL, loadConfig, usesSimulator, type Config } from '../config.js';
 import { checkInfluxSink } from '../loaders/index.js';
 import { createLogger, type Logger } from '../log.js';
-import { startService, untilSignal } from '../service.js';
+import { startService } from '../service.js';
 import { startSimulator, type RunningSimulator } from '../simulator/index.js';
+import { requireRedis } from './redis-check.js';
+import { endSoon, firstStopSignal } from './signals.js';
 
 /** The config pointed at a built-in simulator started now (when `usesSimulator(config)`). */
 async function withBuiltinSimulator(
@@ -43,7 +45,10 @@ export async function runStart(options: {
   concurrency?: number;
 }): Promise<void> {
   const loaded = loadConfig();
+  await requireRedis(loaded.redisUrl);
   const logger = createLogger({ level: loaded.logLevel });
+  // From here on a signal is ours: the first stops gracefully (exit 0), a second at once (130).
+  const stopSignal = firstStopSignal();
   const { config, simulator } =
     options.worker && options.scheduler
       ? await withBuiltinSimulator(loaded, logger)
@@ -57,12 +62,14 @@ export async function runStart(options: {
       // The scheduler alone serves no metrics (DESIGN §4: `start` and `worker`).
       ...(options.worker ? {} : { metricsPort: false as const }),
     });
-    const signal = await Promise.race([untilSignal(), service.failure]);
+    const signal = await Promise.race([stopSignal.signal, service.failure]);
     if (signal instanceof Error) throw signal; // stopped by itself: InfluxDB refuses the writes
     logger.info({ signal }, 'signal received');
     await service.stop();
   } finally {
     await simulator?.close();
+    stopSignal.remove();
+    endSoon();
   }
 }
 

@@ -19,9 +19,9 @@ import type { SystemProblem } from '../state/system-problems.js';
 import { readSyncMarks } from '../state/sync-marks.js';
 import { readSystemStates, type SystemState } from '../state/system-states.js';
 import { isStillUnavailable, type Unavailability } from '../state/unavailable.js';
-import { ConfigError } from '../config.js';
 import { UsageError } from './errors.js';
-import { datasetsFor, humanDuration, table, tryRedis } from './plan.js';
+import { datasetsFor, humanDuration, table } from './plan.js';
+import { connectRedisOrFail } from './redis-check.js';
 import { terminalSafe } from './terminal-text.js';
 
 /** Failed jobs shown per queue (newest first); BullMQ keeps them for 14 days. */
@@ -467,13 +467,7 @@ export async function runStatus(
   options: { system?: number[]; limit?: number; json?: boolean; now?: number },
   out: (line: string) => void,
 ): Promise<StatusReport> {
-  const connection = await tryRedis(config.redisUrl);
-  if ('error' in connection) {
-    throw new ConfigError(
-      `cannot reach Redis at REDIS_URL (${connection.error}): status reads everything from it`,
-    );
-  }
-  const redis = connection.redis;
+  const redis = await connectRedisOrFail(config.redisUrl, 'status reads everything from it');
   try {
     const report = await collectStatus(redis, createKeys(config.redisKeyPrefix), config, {
       ...(options.system ? { systemIds: options.system } : {}),

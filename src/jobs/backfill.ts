@@ -118,6 +118,13 @@ function newRunId(): string {
   return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 }
 
+/** What jobs lost with an emptied Redis need again: their systems' registry entries. */
+function restoreRegistry(runtime: Runtime): (systemIds: number[]) => Promise<void> {
+  return async (systemIds) => {
+    await resolveSelection(runtime, systemIds);
+  };
+}
+
 export async function backfill(
   runtime: Runtime,
   request: BackfillRequest,
@@ -161,7 +168,7 @@ export async function backfill(
             attempts: 5,
             backoff: { type: 'exponential', delay: 2_000 },
           },
-          options,
+          { restore: restoreRegistry(runtime), ...options },
         );
   return { ...summary, notInPlan, outOfReach };
 }
@@ -178,5 +185,15 @@ export async function syncNow(
     systemId: system.id,
     data: { systemId: system.id, all: true } satisfies SyncJobData,
   }));
-  return runOneShot(runtime, QUEUE_SYNC, runtime.queues.sync, jobs, { attempts: 3 }, options);
+  return runOneShot(
+    runtime,
+    QUEUE_SYNC,
+    runtime.queues.sync,
+    jobs,
+    { attempts: 3 },
+    {
+      restore: restoreRegistry(runtime),
+      ...options,
+    },
+  );
 }

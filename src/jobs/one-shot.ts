@@ -4,6 +4,9 @@
 // jobs and returns with `interrupted` — nothing half committed (watermarks follow flushes). A loader
 // that stops for good (InfluxDB refuses the writes, or accepts none for INFLUX_PATIENCE) stops the
 // run the same way, at once, and the run rejects with that error: no job fetches for nothing.
+// Redis restarted empty takes this run's jobs with it: they are enqueued again (what they had
+// committed is gone too, so they start over, idempotently). Redis lost for longer than the
+// runtime's patience ends the run with RedisLostError.
 import type { JobsOptions, Queue } from 'bullmq';
 import type { DatasetName } from '../datasets.js';
 import { stopsTheRun } from '../loaders/index.js';
@@ -12,6 +15,10 @@ import type { ProgressReporter } from './progress.js';
 import type { Runtime } from './runtime.js';
 import { listenForJobs } from './wait-jobs.js';
 import { startWorkers } from './worker.js';
+import { withinMs } from './within.js';
+
+/** What closing the workers may take beyond the shutdown timeout (their forced close). */
+const CLOSE_SLACK_MS = 5_000;
 
 export interface OneShotJob<D> {
   id: string;
@@ -29,6 +36,11 @@ export interface OneShotOptions {
   shutdownTimeoutMs?: number;
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /**
+   * Before jobs that Redis lost are enqueued again: puts back what they need besides themselves
+   * (the registry entries of these systems, which a Redis restarted empty lost too).
+   */
+  restore?: (systemIds: number[]) => Promise<void>;
 }
 
 export interface OneShotSummary {
@@ -48,6 +60,21 @@ export interface OneShotSummary {
   interrupted: boolean;
   enqueuedOnly: boolean;
   durationMs: number;
+}
+
+/**
+ * The API hits of a run from the quota ledger's successive totals: a total lower than the last
+ * one is a ledger that started again (Redis restarted empty), counted from zero — as a
+ * Prometheus counter reset is.
+ */
+export function hitTally(first: number): (total: number) => number {
+  let last = first;
+  let hits = 0;
+  return (total) => {
+    hits += total >= last ? total - last : total;
+    last = total;
+    return hits;
+  };
 }
 
 export async function runOneShot<D>(
@@ -77,12 +104,14 @@ export async function runOneShot<D>(
   const listener = options.enqueueOnly
     ? undefined
     : await listenForJobs(queue as Queue, runtime.redis, runtime.keys.bullPrefix);
-  const hitsBefore = (await runtime.client.quota.usage()).total;
-  for (let i = 0; i < jobs.length; i += 500) {
-    const chunk = jobs.slice(i, i + 500);
-    await (queue as Queue).addBulk(
+  const tally = hitTally((await runtime.client.quota.usage()).total);
+  const jobOf = new Map(jobs.map((j) => [j.id, j]));
+  const addJobs = (chunk: ReadonlyArray<OneShotJob<D>>) =>
+    (queue as Queue).addBulk(
       chunk.map((j) => ({ name: queueName, data: j.data, opts: { ...jobOptions, jobId: j.id } })),
     );
+  for (let i = 0; i < jobs.length; i += 500) {
+    await addJobs(jobs.slice(i, i + 500));
   }
   if (!listener) {
     summary.durationMs = Date.now() - started;
@@ -109,9 +138,10 @@ export async function runOneShot<D>(
   // the stop came is counted as what it became (completed or failed), not as never started.
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 30_000;
   const workersClosed = new AbortController();
+  // Given up on Redis, an active job can commit nothing: it is handed back at once.
   const closeWorkers = (): void =>
     void workers
-      .close(shutdownTimeoutMs)
+      .close(runtime.redisHealth.gaveUp.aborted ? 0 : shutdownTimeoutMs)
       .catch(() => undefined) // closed again, and any error surfaced, below
       .finally(() => workersClosed.abort());
   options.signal?.addEventListener('abort', closeWorkers, { once: true });
@@ -125,12 +155,15 @@ export async function runOneShot<D>(
     runtime.abort.abort();
     closeWorkers();
   });
+  const gaveUp = runtime.redisHealth.gaveUp;
+  gaveUp.addEventListener('abort', closeWorkers, { once: true });
+  if (gaveUp.aborted) closeWorkers();
   options.progress?.start(jobs.length);
   const hitsTimer = setInterval(() => {
     void runtime.client.quota
       .usage()
       .then((u) => {
-        summary.hits = u.total - hitsBefore;
+        summary.hits = tally(u.total);
         options.progress?.update(figures());
       })
       .catch(() => undefined);
@@ -144,6 +177,20 @@ export async function runOneShot<D>(
           if (p && typeof p.windows === 'number' && typeof p.points === 'number')
             progressOf.set(id, { windows: p.windows, points: p.points });
           options.progress?.update(figures());
+        },
+        async onMissing(ids) {
+          const lost = ids.map((id) => jobOf.get(id)).filter((j) => j !== undefined);
+          runtime.logger.warn(
+            { jobs: lost.length, systems: lost.map((j) => j.systemId).slice(0, 20) },
+            'jobs of this run are gone from Redis (restarted empty?); enqueuing them again',
+          );
+          // Without it a job fails naming what is missing: still better than a run that never ends.
+          await options
+            .restore?.(lost.map((j) => j.systemId))
+            .catch((error: unknown) =>
+              runtime.logger.warn({ err: (error as Error).message }, 'could not restore what the jobs need'),
+            );
+          for (let i = 0; i < lost.length; i += 500) await addJobs(lost.slice(i, i + 500));
         },
         onDone(id, outcome) {
           const systemId = systemOf.get(id) ?? -1;
@@ -173,14 +220,18 @@ export async function runOneShot<D>(
           options.progress?.update(figures());
         },
       },
-      workersClosed.signal,
+      AbortSignal.any([workersClosed.signal, gaveUp]),
     );
   } finally {
     clearInterval(hitsTimer);
     options.signal?.removeEventListener('abort', closeWorkers);
-    await workers.close(shutdownTimeoutMs);
+    gaveUp.removeEventListener('abort', closeWorkers);
+    // Bounded: a worker whose Redis is gone may never report itself closed.
+    const closeWithin = gaveUp.aborted ? 0 : shutdownTimeoutMs;
+    await withinMs(workers.close(closeWithin), closeWithin + CLOSE_SLACK_MS);
     await listener.close();
   }
+  if (gaveUp.aborted) throw gaveUp.reason;
   if (summary.completed.length + summary.failed.length < jobs.length) {
     summary.interrupted = true;
     // This run's jobs that never started are withdrawn; a rerun resumes from the watermarks.
@@ -193,7 +244,7 @@ export async function runOneShot<D>(
     options.progress?.stop();
     throw sinkFailure;
   }
-  summary.hits = (await runtime.client.quota.usage()).total - hitsBefore;
+  summary.hits = tally((await runtime.client.quota.usage()).total);
   const f = figures();
   summary.windows = f.windows;
   summary.points = f.points;

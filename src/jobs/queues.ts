@@ -81,6 +81,9 @@ export function openQueues(connection: ConnectionOptions, keys: RedisKeys): Queu
   const discover = new Queue<DiscoverJobData | RoundJobData>(QUEUE_DISCOVER, options);
   const sync = new Queue<SyncJobData>(QUEUE_SYNC, options);
   const backfill = new Queue<BackfillJobData>(QUEUE_BACKFILL, options);
+  // The connection's errors are the runtime's Redis watch to report, once per outage
+  // (src/jobs/redis-health.ts); without a listener BullMQ prints each one with its stack.
+  for (const queue of [discover, sync, backfill]) queue.on('error', () => undefined);
   return {
     discover,
     sync,

@@ -15,6 +15,8 @@ import { SyncMarkStore } from '../state/sync-marks.js';
 import { UnavailableStore } from '../state/unavailable.js';
 import { WatermarkStore } from '../state/watermarks.js';
 import { openQueues, type Queues } from './queues.js';
+import { watchRedis, type RedisHealth } from './redis-health.js';
+import { withinMs } from './within.js';
 import { DEFAULT_SYNC_SETTINGS, type SyncDeps, type SyncSettings } from './sync-system.js';
 import { DEFAULT_SYSTEM_LOCK, type SystemLockOptions } from './system-lock.js';
 
@@ -33,6 +35,8 @@ export interface RuntimeOptions {
   lock?: Partial<SystemLockOptions>;
   loader?: Partial<LoaderOptions>;
   metrics?: PipelineMetrics;
+  /** How long a lost Redis may stay away before `redisHealth.gaveUp` (one-shot commands); unbounded when undefined. */
+  redisPatienceMs?: number;
 }
 
 export interface Runtime {
@@ -41,6 +45,8 @@ export interface Runtime {
   keys: RedisKeys;
   /** One connection for state and BullMQ queues (`maxRetriesPerRequest: null`, as workers need). */
   redis: Redis;
+  /** Whether Redis answers (for /healthz), and the give-up signal of a bounded patience. */
+  redisHealth: RedisHealth;
   client: EnphaseClient;
   loader: LineWriter;
   registry: RegistryStore;
@@ -58,11 +64,43 @@ export interface Runtime {
   close(options?: { deadlineMs?: number }): Promise<void>;
 }
 
+/** How long closing waits for a Redis that answers (queues, QUIT) before it just disconnects. */
+const CLOSE_REDIS_MS = 5_000;
+
 export function createRuntime(config: Config, options: RuntimeOptions): Runtime {
   const logger = options.logger;
+  // ioredis' own backoff until the patience runs out; then no connection made from this one
+  // (BullMQ's duplicates copy the strategy) tries again, so each of them ends and lets go.
+  const reconnect = { allowed: true };
+  const redis = new Redis(config.redisUrl, {
+    maxRetriesPerRequest: null,
+    lazyConnect: false,
+    retryStrategy: (times) => (reconnect.allowed ? Math.min(times * 50, 2_000) : null),
+  });
+  const redisHealth = watchRedis(redis, {
+    logger,
+    onGiveUp: () => (reconnect.allowed = false),
+    ...(options.redisPatienceMs !== undefined ? { patienceMs: options.redisPatienceMs } : {}),
+  });
+  try {
+    return assemble(config, options, redis, redisHealth, () => (reconnect.allowed = false));
+  } catch (error) {
+    // A configuration the client refuses: the connection must not keep the process alive.
+    redisHealth.close();
+    redis.disconnect();
+    throw error;
+  }
+}
+
+function assemble(
+  config: Config,
+  options: RuntimeOptions,
+  redis: Redis,
+  redisHealth: RedisHealth,
+  stopReconnecting: () => void,
+): Runtime {
+  const logger = options.logger;
   const keys = createKeys(options.keyPrefix ?? config.redisKeyPrefix ?? DEFAULT_KEY_PREFIX);
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
-  redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
   const abort = new AbortController();
   // Every wait of every concurrent request listens on this one signal.
   setMaxListeners(0, abort.signal);
@@ -109,6 +147,7 @@ export function createRuntime(config: Config, options: RuntimeOptions): Runtime 
     logger,
     keys,
     redis,
+    redisHealth,
     client,
     loader,
     registry: new RegistryStore(redis, keys),
@@ -152,8 +191,25 @@ export function createRuntime(config: Config, options: RuntimeOptions): Runtime 
             );
           });
       } finally {
-        await queues.close().catch(() => undefined);
-        await redis.quit().catch(() => redis.disconnect());
+        redisHealth.close();
+        // BullMQ's own connections (duplicates of this one) end at their next attempt, rather
+        // than keeping a process whose work is done alive by reconnecting to a Redis that is gone.
+        stopReconnecting();
+        // A Redis that does not answer gets no polite QUIT: it would wait in the offline queue.
+        const answering = redis.status === 'ready';
+        if (answering)
+          await withinMs(
+            queues.close().catch(() => undefined),
+            CLOSE_REDIS_MS,
+          );
+        else void queues.close().catch(() => undefined);
+        const quit = answering
+          ? await withinMs(
+              redis.quit().catch(() => 'failed'),
+              CLOSE_REDIS_MS,
+            )
+          : 'not answering';
+        if (quit !== 'OK') redis.disconnect();
       }
     },
   };

@@ -1,22 +1,31 @@
 // Waiting for a known set of jobs (one-shot commands): BullMQ's event stream says when each one
 // finishes or reports progress; a slow poll of the pending ones covers events missed while Redis
-// was unreachable.
+// was unreachable, and finds jobs that are gone (a Redis restarted empty): the caller is told, so
+// it can enqueue them again instead of waiting for events that will never come.
 import { QueueEvents, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { withinMs } from './within.js';
 
 export type JobOutcome = { state: 'completed'; result: unknown } | { state: 'failed'; reason: string };
 
 export interface WaitHandlers {
   onProgress?(jobId: string, data: unknown): void;
   onDone(jobId: string, outcome: JobOutcome): void;
+  /** Pending jobs Redis no longer has; they stay pending (the caller may add them again). */
+  onMissing?(jobIds: string[]): Promise<void>;
 }
 
 const RECONCILE_EVERY_MS = 5_000;
+/** The last look after a stop; a Redis that does not answer gets no longer than this. */
+const FINAL_RECONCILE_WITHIN_MS = 5_000;
 
 /** Starts listening before the jobs are added (call `ready()` first), then `wait(ids)`. */
 export async function listenForJobs(queue: Queue, redis: Redis, prefix: string) {
   const connection = redis.duplicate();
+  // Connection errors are reported by the runtime's Redis watch, once per outage.
+  connection.on('error', () => undefined);
   const events = new QueueEvents(queue.name, { connection, prefix });
+  events.on('error', () => undefined);
   await events.waitUntilReady();
   return {
     async wait(ids: readonly string[], handlers: WaitHandlers, signal?: AbortSignal): Promise<void> {
@@ -46,13 +55,26 @@ export async function listenForJobs(queue: Queue, redis: Redis, prefix: string) 
       events.on('completed', onCompleted);
       events.on('failed', onFailed);
       events.on('progress', onProgress);
+      let reconciling = false;
       const reconcile = async (): Promise<void> => {
-        for (const id of [...pending].slice(0, 1_000)) {
-          const job = await queue.getJob(id);
-          if (!job) continue;
-          const state = await job.getState();
-          if (state === 'completed') finish(id, { state: 'completed', result: job.returnvalue });
-          else if (state === 'failed') finish(id, { state: 'failed', reason: job.failedReason });
+        // One at a time: while Redis is away a poll waits, and the next ones must not pile up.
+        if (reconciling) return;
+        reconciling = true;
+        try {
+          const missing: string[] = [];
+          for (const id of [...pending].slice(0, 1_000)) {
+            const job = await queue.getJob(id);
+            if (!job) {
+              missing.push(id);
+              continue;
+            }
+            const state = await job.getState();
+            if (state === 'completed') finish(id, { state: 'completed', result: job.returnvalue });
+            else if (state === 'failed') finish(id, { state: 'failed', reason: job.failedReason });
+          }
+          if (missing.length > 0 && !signal?.aborted) await handlers.onMissing?.(missing);
+        } finally {
+          reconciling = false;
         }
       };
       const timer = setInterval(() => void reconcile().catch(() => undefined), RECONCILE_EVERY_MS);
@@ -65,7 +87,7 @@ export async function listenForJobs(queue: Queue, redis: Redis, prefix: string) 
             if (signal?.aborted) resolve();
           });
           // Stopped early: jobs that finished before the stop but whose event is still on its way.
-          await reconcile().catch(() => undefined);
+          await withinMs(reconcile(), FINAL_RECONCILE_WITHIN_MS);
         }
       } finally {
         clearInterval(timer);
@@ -75,7 +97,7 @@ export async function listenForJobs(queue: Queue, redis: Redis, prefix: string) 
       }
     },
     async close(): Promise<void> {
-      await events.close();
+      await withinMs(events.close(), FINAL_RECONCILE_WITHIN_MS);
       connection.disconnect();
     },
   };

@@ -209,7 +209,12 @@ export function startWorkers(runtime: Runtime, options: Partial<WorkerOptions> =
       );
     });
     worker.on('completed', () => runtime.metrics.jobsFinished.inc({ queue, outcome: 'completed' }));
-    worker.on('error', (error) => runtime.logger.warn({ queue, err: error.message }, 'worker error'));
+    // While Redis is away its watch has said so once; the worker's every retry would repeat it.
+    worker.on('error', (error) =>
+      runtime.redisHealth.reachable()
+        ? runtime.logger.warn({ queue, err: error.message }, 'worker error')
+        : runtime.logger.debug({ queue, err: error.message }, 'worker error while Redis is unreachable'),
+    );
     return worker;
   });
   return {
