@@ -71,6 +71,37 @@ export interface Fleet {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Resolves undefined once `progress()` has not changed for `quietMs` (a hang: no request sent for
+ * that long), or with what `done` resolves to, whichever comes first. A run slowed by the chaos
+ * (request timeouts, stalled jobs waiting for their lock) still sends requests: it is not a hang.
+ */
+async function endingOrHang<T>(
+  done: Promise<T>,
+  progress: () => number,
+  quietMs: number,
+): Promise<T | undefined> {
+  let finished = false;
+  const ended = done.then((value) => {
+    finished = true;
+    return value;
+  });
+  const watch = async (): Promise<undefined> => {
+    let last = progress();
+    let since = Date.now();
+    while (!finished) {
+      await sleep(1_000);
+      const now = progress();
+      if (now !== last) {
+        last = now;
+        since = Date.now();
+      } else if (Date.now() - since >= quietMs) return undefined;
+    }
+    return undefined;
+  };
+  return Promise.race([ended, watch()]);
+}
+
 /** Measurements the pipeline writes for the data (not the service's own health). */
 export const DATA_MEASUREMENTS = MEASUREMENTS.filter(
   (m) => (SCHEMA[m] as MeasurementSchema).writtenBy !== 'service',
@@ -140,7 +171,7 @@ export interface RunOptions {
   kind: 'clean' | 'chaos';
   /** Chaos only: the events, offsets from the run's start. */
   events?: ChaosEvent[];
-  /** How long one backfill run may take before it counts as hung and gets SIGINT. */
+  /** How long one backfill run may go without any API request before it counts as hung (SIGINT). */
   patienceMs: number;
   log: (line: string) => void;
 }
@@ -214,10 +245,10 @@ export async function runScenario(fleet: Fleet, options: RunOptions): Promise<Ru
         ['backfill', '--system', 'all', '--from', fleet.fromDate],
         env,
       );
-      let ending = await Promise.race([command.exited, sleep(options.patienceMs).then(() => undefined)]);
+      let ending = await endingOrHang(command.exited, () => apiHits(fleet.sim), options.patienceMs);
       if (ending === undefined) {
         stalls.push(
-          `backfill-${run} did not end by itself within ${Math.round(options.patienceMs / 1000)} s`,
+          `backfill-${run} sent no request for ${Math.round(options.patienceMs / 1000)} s and did not end`,
         );
         log(`${kind}: ${stalls.at(-1)}; SIGINT`);
         ending = await command.stop('SIGINT', SHUTDOWN_BOUND_MS);
