@@ -32,7 +32,14 @@ it.each([
   try {
     const server = service.metricsServer!;
     expect(server.host).toBe(address);
-    expect((await fetch(`http://127.0.0.1:${server.port}/healthz`)).status).toBe(200);
+    // Healthy once the runtime's Redis connection is ready (503 while it connects).
+    const deadline = Date.now() + 10_000;
+    let status = 0;
+    while (status !== 200 && Date.now() < deadline) {
+      status = (await fetch(`http://127.0.0.1:${server.port}/healthz`)).status;
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(status).toBe(200);
   } finally {
     await service.stop();
   }

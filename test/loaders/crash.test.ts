@@ -76,12 +76,16 @@ describe('SIGKILL of a writing worker at random moments', () => {
     for (let run = 0; run < KILLS; run++) {
       const before = (await watermarks.get(SYSTEM, 'production_micro')) ?? FROM;
       const worker = startWorker(run);
-      // Kill mid-run: once this run has committed a window, after a random 0–400 ms more.
+      // Kill mid-run: once this run has committed a random number of windows (leaving enough for
+      // the kills still to come), then 0–20 ms later, so the kill lands anywhere in a window. A
+      // moment chosen by progress, not by time: a fast machine writes all 120 windows in 400 ms.
+      const left = (FROM + WINDOWS * DAY - before) / DAY;
+      const target = before + DAY * (1 + Math.floor(Math.random() * Math.max(1, left / (KILLS - run + 1))));
       let finished = false;
       void worker.exited.then(() => (finished = true));
-      while (!finished && ((await watermarks.get(SYSTEM, 'production_micro')) ?? FROM) <= before)
-        await sleep(5);
-      await sleep(Math.random() * 400);
+      while (!finished && ((await watermarks.get(SYSTEM, 'production_micro')) ?? FROM) < target)
+        await sleep(2);
+      await sleep(Math.random() * 20);
       worker.child.kill('SIGKILL');
       const exit = await worker.exited;
       if (exit.signal !== 'SIGKILL')
