@@ -80,6 +80,9 @@ export function exitCodeOf(summary: CommandSummary): 0 | 1 {
 }
 
 /** Runs one one-shot command's work and turns its summary into output and an exit code. */
+/** How long a run that gave up on Redis may take to close before it is ended (docs/operations.md). */
+const GAVE_UP_EXIT_MS = 15_000;
+
 export async function runOneShotCommand(
   what: 'backfill' | 'sync',
   work: (runtime: Runtime, signal: AbortSignal) => Promise<CommandSummary>,
@@ -93,6 +96,18 @@ export async function runOneShotCommand(
     onQuotaExhausted: 'throw',
     redisPatienceMs: config.redisPatienceMs,
   });
+  // Once Redis is given up on, nothing more can be committed (every commit needs it): the run ends
+  // within this bound even if a wait somewhere never settles, with the one line it owes.
+  runtime.redisHealth.gaveUp.addEventListener(
+    'abort',
+    () => {
+      setTimeout(() => {
+        process.stderr.write(`enphase-etl: ${(runtime.redisHealth.gaveUp.reason as Error).message}\n`);
+        process.exit(1);
+      }, GAVE_UP_EXIT_MS).unref();
+    },
+    { once: true },
+  );
   const controller = new AbortController();
   // Kept until the runtime is closed: a second signal during the flush still ends it at once.
   const removeHandlers = onStopSignals(() => controller.abort());
