@@ -97,14 +97,16 @@ export async function runOneShotCommand(
     redisPatienceMs: config.redisPatienceMs,
   });
   // Once Redis is given up on, nothing more can be committed (every commit needs it): the run ends
-  // within this bound even if a wait somewhere never settles, with the one line it owes.
+  // within this bound even if a wait somewhere never settles, with the one line it owes. The timer
+  // holds the process: unreferenced, a wait stranded with no timer left would end it with exit 13.
+  // A run that closes in time ends sooner (endSoon below).
   runtime.redisHealth.gaveUp.addEventListener(
     'abort',
     () => {
       setTimeout(() => {
         process.stderr.write(`enphase-etl: ${(runtime.redisHealth.gaveUp.reason as Error).message}\n`);
         process.exit(1);
-      }, GAVE_UP_EXIT_MS).unref();
+      }, GAVE_UP_EXIT_MS);
     },
     { once: true },
   );

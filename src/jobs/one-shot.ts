@@ -85,6 +85,24 @@ export async function runOneShot<D>(
   jobOptions: JobsOptions,
   options: OneShotOptions = {},
 ): Promise<OneShotSummary> {
+  try {
+    return await runJobs(runtime, queueName, queue, jobs, jobOptions, options);
+  } catch (error) {
+    // Given up on Redis, every command still queued fails ("Connection is closed"), closing the
+    // workers and the listener included: the run failed because Redis went away, and says so.
+    const gaveUp = runtime.redisHealth.gaveUp;
+    throw gaveUp.aborted ? gaveUp.reason : error;
+  }
+}
+
+async function runJobs<D>(
+  runtime: Runtime,
+  queueName: QueueName,
+  queue: Queue<D>,
+  jobs: ReadonlyArray<OneShotJob<D>>,
+  jobOptions: JobsOptions,
+  options: OneShotOptions,
+): Promise<OneShotSummary> {
   const started = Date.now();
   const rejected = new Map<string, number>();
   const summary: OneShotSummary = {

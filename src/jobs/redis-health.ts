@@ -30,6 +30,19 @@ export interface RedisHealthOptions {
   onGiveUp?: () => void;
 }
 
+/**
+ * Ends a connection whose `retryStrategy` refuses every further attempt from now on, so that each
+ * command queued on it fails ("Connection is closed") instead of waiting for ever. ioredis 6
+ * strands its offline queue when `disconnect()` comes while it is 'reconnecting': the pending
+ * attempt is cancelled and, the socket being closed already, no 'close' follows to fail the queue
+ * — the commands never settle, and with no timer left Node ends the process with exit 13
+ * ("unsettled top-level await"). There the pending attempt is left to run: refused by the
+ * strategy, it ends the connection and fails the queue within one retry delay (≤ 2 s here).
+ */
+export function endConnection(redis: Redis): void {
+  if (redis.status !== 'reconnecting') redis.disconnect();
+}
+
 export function watchRedis(redis: Redis, options: RedisHealthOptions): RedisHealth {
   const { logger, patienceMs } = options;
   const gaveUp = new AbortController();
@@ -50,8 +63,8 @@ export function watchRedis(redis: Redis, options: RedisHealthOptions): RedisHeal
         );
         options.onGiveUp?.();
         gaveUp.abort(error);
-        // Every command queued on the connection fails now, so nothing waits on it any longer.
-        redis.disconnect();
+        // Every command queued on the connection fails, so nothing waits on it any longer.
+        endConnection(redis);
       }, patienceMs);
       outage.timer.unref();
     }

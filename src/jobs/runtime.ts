@@ -15,7 +15,7 @@ import { SyncMarkStore } from '../state/sync-marks.js';
 import { UnavailableStore } from '../state/unavailable.js';
 import { WatermarkStore } from '../state/watermarks.js';
 import { openQueues, type Queues } from './queues.js';
-import { watchRedis, type RedisHealth } from './redis-health.js';
+import { endConnection, watchRedis, type RedisHealth } from './redis-health.js';
 import { withinMs } from './within.js';
 import { DEFAULT_SYNC_SETTINGS, type SyncDeps, type SyncSettings } from './sync-system.js';
 import { DEFAULT_SYSTEM_LOCK, type SystemLockOptions } from './system-lock.js';
@@ -209,7 +209,7 @@ function assemble(
               CLOSE_REDIS_MS,
             )
           : 'not answering';
-        if (quit !== 'OK') redis.disconnect();
+        if (quit !== 'OK') endConnection(redis);
       }
     },
   };

@@ -139,3 +139,39 @@ describe('Redis lost for longer than the patience', () => {
     }
   }, 60_000);
 });
+
+describe('a command queued while Redis is away', () => {
+  let w: E2eWorld;
+  beforeAll(async () => {
+    w = await startE2eWorld({ systems: 1, seed: 13 });
+  }, 60_000);
+  afterAll(async () => {
+    await w?.stop();
+  });
+
+  // ioredis strands its offline queue when disconnected while 'reconnecting' (endConnection's
+  // comment): the command would never settle and the CLI would end with exit 13.
+  it('fails once the patience runs out, instead of never settling', async () => {
+    const runtime = w.runtime({ redisPatienceMs: 1_000 });
+    try {
+      await runtime.redis.ping();
+      await w.redis.kill();
+      const queued = runtime.redis.get('anything').then(
+        () => 'answered',
+        (error: Error) => error.message,
+      );
+      await new Promise<void>((resolve) =>
+        runtime.redisHealth.gaveUp.addEventListener('abort', () => resolve(), { once: true }),
+      );
+      const settled = await Promise.race([
+        queued,
+        new Promise<string>((resolve) => setTimeout(() => resolve('still waiting after 5 s'), 5_000)),
+      ]);
+      expect(settled).toBe('Connection is closed.');
+      expect(runtime.redis.status).toBe('end');
+    } finally {
+      await runtime.close({ deadlineMs: 2_000 });
+      await w.redis.start();
+    }
+  }, 60_000);
+});
