@@ -224,6 +224,7 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
         ...ctx,
         status: 200,
         problems: [problem],
+        unparsable: true,
       });
     }
     if (validate) {
@@ -362,7 +363,15 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
         });
         switch (verdict.kind) {
           case 'ok':
-            return parse200(method, template, response, ctx);
+            try {
+              return parse200(method, template, response, ctx);
+            } catch (error) {
+              // A body that is not JSON is asked for again within the retry budget (see
+              // BadResponseError); one that violates the schema is not.
+              if (!(error instanceof BadResponseError) || !error.retryable) throw error;
+              failure = error;
+              break;
+            }
           case 'refresh-token':
             // An expired or revoked access token, or an endpoint the plan lacks: refresh once
             // (single-flight) and ask again; a second 401 with the fresh token is the plan.

@@ -40,6 +40,10 @@ export interface WorkerOptions {
 const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
   queues: [QUEUE_DISCOVER, QUEUE_SYNC, QUEUE_BACKFILL],
   concurrency: 4,
+  // BullMQ's default (1) fails a job whose workers were killed twice while it ran. A job resumes
+  // from its watermarks, so each stall costs at most the windows in flight; the bound is left for
+  // a job that kills its worker every time.
+  maxStalledCount: 10,
 };
 
 export interface PipelineWorkers {

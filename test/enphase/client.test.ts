@@ -19,8 +19,11 @@ function seedWhere(
   route: string,
 ): number {
   for (let seed = 1; seed < 10_000; seed += 1) {
-    const kinds = pattern.map((_, i) => decideFault(faults, seed, i + 1, route).kind);
-    if (kinds.every((k, i) => (pattern[i] === 'ok' ? k === 'none' : k !== 'none'))) return seed;
+    const failed = pattern.map((_, i) => {
+      const decision = decideFault(faults, seed, i + 1, route);
+      return decision.kind !== 'none' || decision.body !== null;
+    });
+    if (failed.every((f, i) => f === (pattern[i] === 'fail'))) return seed;
   }
   throw new Error('no seed found');
 }
@@ -160,23 +163,45 @@ describe('Enphase client', () => {
     it.each([
       ['malformed', { malformedRate: 1 }],
       ['truncated', { truncatedRate: 1 }],
-    ])('turns %s JSON into a BadResponseError, not retried', async (_name, faults) => {
-      world.sim.setFaults(faults);
-      try {
-        const { client } = await clientFor(world);
-        const id = world.sim.fleet.ids()[0]!;
-        const error = await client
-          .get('/api/v4/systems/{system_id}', { pathParams: { system_id: id } }, { dataset: 'system' })
-          .catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(BadResponseError);
-        const bad = error as BadResponseError;
-        expect(bad).toMatchObject({ systemId: id, dataset: 'system', status: 200, retryable: false });
-        expect(bad.problems[0]).toMatch(/not valid JSON/);
-        expect(bad.message).toContain(`system ${id}`);
-        expect(apiRequests(world.sim)).toHaveLength(1);
-      } finally {
-        world.sim.setFaults({});
-      }
+    ])(
+      'asks again for %s JSON, and gives up after maxAttempts with a BadResponseError',
+      async (_name, faults) => {
+        world.sim.setFaults(faults);
+        try {
+          const { client } = await clientFor(world);
+          const id = world.sim.fleet.ids()[0]!;
+          const error = await client
+            .get('/api/v4/systems/{system_id}', { pathParams: { system_id: id } }, { dataset: 'system' })
+            .catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(BadResponseError);
+          const bad = error as BadResponseError;
+          expect(bad).toMatchObject({ systemId: id, dataset: 'system', status: 200, retryable: true });
+          expect(bad.problems[0]).toMatch(/not valid JSON/);
+          expect(bad.message).toContain(`system ${id}`);
+          expect(apiRequests(world.sim)).toHaveLength(4); // maxAttempts of the test policy
+        } finally {
+          world.sim.setFaults({});
+        }
+      },
+    );
+  });
+
+  describe('a body that does not parse once', () => {
+    const route = '/api/v4/systems/{system_id}';
+    let world: World | undefined;
+    afterAll(async () => {
+      await world?.stop();
+    });
+
+    it('is asked for again and the second, good answer is returned', async () => {
+      const faults = { malformedRate: 0.5, only: [route] };
+      const seed = seedWhere(faults, ['fail', 'ok'], route);
+      world = await startWorld({ seed, faults });
+      const { client } = await clientFor(world);
+      const id = world.sim.fleet.ids()[0]!;
+      const system = await client.get(route, { pathParams: { system_id: id } });
+      expect(system.system_id).toBe(id);
+      expect(apiRequests(world.sim)).toHaveLength(2);
     });
   });
 
