@@ -163,10 +163,14 @@ describe('a command queued while Redis is away', () => {
       await new Promise<void>((resolve) =>
         runtime.redisHealth.gaveUp.addEventListener('abort', () => resolve(), { once: true }),
       );
+      let timer: NodeJS.Timeout | undefined;
       const settled = await Promise.race([
         queued,
-        new Promise<string>((resolve) => setTimeout(() => resolve('still waiting after 5 s'), 5_000)),
+        new Promise<string>(
+          (resolve) => (timer = setTimeout(() => resolve('still waiting after 5 s'), 5_000)),
+        ),
       ]);
+      clearTimeout(timer);
       expect(settled).toBe('Connection is closed.');
       expect(runtime.redis.status).toBe('end');
     } finally {
