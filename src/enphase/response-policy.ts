@@ -2,6 +2,7 @@
 // the request loop in client.ts acts on the verdict and never reads a status code itself
 // (DESIGN §3: "401 means two things", "Plan-restricted endpoints", "Permanent answers", 429).
 // No clock of its own and no I/O, so the whole policy is testable without a network.
+import { parseRetryAfter } from '../http/retry-timing.js';
 import { isRetryableStatus } from './errors/api-error.js';
 import { nextMonthStart } from './quota.js';
 
@@ -89,14 +90,7 @@ export function read429(body: string, retryAfterHeader: string | undefined, nowM
   } catch {
     // a 429 without a JSON body: Retry-After or a default wait decides
   }
-  let retryAfterMs: number | undefined;
-  if (retryAfterHeader !== undefined) {
-    const seconds = Number(retryAfterHeader);
-    if (Number.isFinite(seconds)) retryAfterMs = Math.max(0, seconds * 1000);
-    else if (!Number.isNaN(Date.parse(retryAfterHeader)))
-      retryAfterMs = Math.max(0, Date.parse(retryAfterHeader) - nowMs);
-  }
-  return { period, periodEndMs, retryAfterMs };
+  return { period, periodEndMs, retryAfterMs: parseRetryAfter(retryAfterHeader, nowMs) };
 }
 
 /** The verdict on one answer (see Verdict). */
