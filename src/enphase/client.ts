@@ -35,9 +35,9 @@ import {
 } from './errors/index.js';
 import { createRateLimiter, type RateLimiter } from './limiter.js';
 import { acceptHeaderFor } from './media-types.js';
-import { createQuotaLedger, type QuotaLedger } from './quota.js';
+import { createQuotaLedger, type QuotaLedger } from '../state/quota-ledger.js';
 import { describeBody, judgeAnswer } from './response-policy.js';
-import { createPlanRestrictions, type PlanRestrictions, type Restriction } from './restrictions.js';
+import { createPlanRestrictions, type PlanRestrictions, type Restriction } from '../state/restrictions.js';
 import { validateResponse } from './response-validator.js';
 import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry.js';
 import { sleep as defaultSleep, type Sleep } from './sleep.js';

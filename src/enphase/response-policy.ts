@@ -4,7 +4,7 @@
 // No clock of its own and no I/O, so the whole policy is testable without a network.
 import { parseRetryAfter } from '../http/retry-timing.js';
 import { isRetryableStatus } from './errors/api-error.js';
-import { nextMonthStart } from './quota.js';
+import { nextMonthStart } from '../state/quota-ledger.js';
 
 export type Verdict =
   | { kind: 'ok' }
