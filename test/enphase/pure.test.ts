@@ -1,7 +1,7 @@
 // The client's pure helpers: 429 bodies, error bodies, path templates, refresh timing, months.
 import { isDueForRefresh, refreshMarginMs } from '../../src/enphase/auth.js';
-import { fillTemplate } from '../../src/enphase/client.js';
-import { describeBody, read429 } from '../../src/enphase/response-policy.js';
+import { fillTemplate } from '../../src/enphase/paths.js';
+import { describeBody, read429 } from '../../src/enphase/answer-body.js';
 import { monthOf, nextMonthStart } from '../../src/state/quota-ledger.js';
 
 describe('read429', () => {
