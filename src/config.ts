@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { DATASET_NAMES, type DatasetName, isDatasetName } from './datasets.js';
 import { parseDuration } from './duration.js';
 import { PLAN_NAMES, PLAN_PRESETS, type PlanName } from './enphase/plans.js';
-import type { LoaderOptions } from './loaders/line-writer.js';
+import type { LoaderOptions } from './loaders/contract.js';
 import { DEFAULT_KEY_PREFIX } from './state/keys.js';
 
 export const DEFAULT_API_URL = 'https://api.enphaseenergy.com';
@@ -191,7 +191,7 @@ export interface Config {
      * `backfill`/`sync`) before it exits 1; the service waits without limit once running.
      */
     patienceMs?: number;
-    /** How the loader batches and sends (src/loaders/line-writer.ts); absent: its defaults. */
+    /** How the loader batches and sends (src/loaders/contract.ts); absent: its defaults. */
     write?: Pick<
       LoaderOptions,
       | 'batchSize'

@@ -1,6 +1,6 @@
 // The token manager (DESIGN §3 "Tokens", "401 means two things", "Token precedence").
 //
-// - The current pair lives in Redis (token-store.ts); the environment's pair is imported when
+// - The current pair lives in Redis (state/tokens.ts); the environment's pair is imported when
 //   Redis has none or the environment's refresh token changed since it was last imported.
 // - Access tokens are refreshed shortly before they expire (from `expires_in`, never assumed) and
 //   once after a 401.
@@ -16,7 +16,7 @@ import type { Logger } from '../log.js';
 import { ApiError, AuthError, REAUTHORISE_HINT } from './errors/index.js';
 import { GrantRejectedError, refreshGrant, type OAuthClientConfig, type TokenGrant } from './oauth.js';
 import { sleep as defaultSleep, type Sleep } from './sleep.js';
-import { createTokenStore, type PairSource, type StoredPair, type TokenStore } from './token-store.js';
+import { createTokenStore, type PairSource, type StoredPair, type TokenStore } from '../state/tokens.js';
 
 export interface TokenManagerOptions {
   redis: Redis;

@@ -3,12 +3,13 @@
 // one, or `undefined` to give up. No clock and no randomness of its own, so it is testable
 // without a network.
 //
-// Exponential backoff with "full jitter" (a uniformly random delay between 0 and the exponential
-// cap): workers that failed together do not retry together. Bounded twice: by the number of
-// attempts and by the total time spent, so a job never hangs on a sick API.
+// Exponential backoff with full jitter (http/retry-timing.ts, shared with the loader): workers
+// that failed together do not retry together. Bounded twice: by the number of attempts and by the
+// total time spent, so a job never hangs on a sick API.
 //
-// 401 and 429 never come here: the client handles them itself (refresh once; wait for
+// 401 and 429 never come here: the response policy handles them (refresh once; wait for
 // period_end), because their delay is known, not guessed.
+import { jitteredBackoff } from '../http/retry-timing.js';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -45,9 +46,12 @@ export function retryDelay(input: RetryInput): number | undefined {
   const policy = input.policy ?? DEFAULT_RETRY_POLICY;
   if (!input.error.retryable) return undefined;
   if (input.attempt >= policy.maxAttempts) return undefined;
-  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (input.attempt - 1));
-  const random = input.random ?? Math.random;
-  const delay = Math.floor(random() * cap);
+  const delay = jitteredBackoff(
+    input.attempt,
+    policy.baseDelayMs,
+    policy.maxDelayMs,
+    input.random ?? Math.random,
+  );
   if ((input.elapsedMs ?? 0) + delay > policy.maxTotalMs) return undefined;
   return delay;
 }

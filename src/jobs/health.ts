@@ -4,8 +4,8 @@
 // unavailable datasets, restricted endpoints and the token's state. `/metrics` stays as it is.
 // Measurements `pipeline` and `pipeline_dataset` (docs/schema.md). Collecting reads Redis only;
 // turning what was read into points is pure (healthPoints).
-import type { QuotaUsage } from '../enphase/quota.js';
-import type { StoredPair } from '../enphase/token-store.js';
+import type { QuotaUsage } from '../state/quota-ledger.js';
+import type { StoredPair } from '../state/tokens.js';
 import { toLineProtocol, type DataPoint } from '../normalize/index.js';
 import { readSystemStates, type SystemState } from '../state/system-states.js';
 import { isStillUnavailable } from '../state/unavailable.js';

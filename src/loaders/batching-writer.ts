@@ -13,7 +13,7 @@ import {
   LoaderClosedError,
   refusalMessage,
 } from './errors.js';
-import type { LineWriter, LoaderOptions, LoaderStats } from './line-writer.js';
+import type { LineWriter, LoaderOptions, LoaderStats } from './contract.js';
 import { classifyFailure, classifyResponse, halves, type WriteVerdict } from './policy.js';
 import type { WriteTransport } from './transport.js';
 

@@ -2,7 +2,7 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { BatchingWriter } from './batching-writer.js';
-import { resolveLoaderOptions, type LineWriter, type LoaderOptions } from './line-writer.js';
+import { resolveLoaderOptions, type LineWriter, type LoaderOptions } from './contract.js';
 import { createV1Transport } from './v1.js';
 import { createV2Transport } from './v2.js';
 
@@ -14,12 +14,7 @@ export {
   stopsTheRun,
 } from './errors.js';
 export { checkInfluxSink, DEFAULT_INFLUX_PATIENCE_MS } from './probe.js';
-export {
-  DEFAULT_LOADER_OPTIONS,
-  type LineWriter,
-  type LoaderOptions,
-  type LoaderStats,
-} from './line-writer.js';
+export { DEFAULT_LOADER_OPTIONS, type LineWriter, type LoaderOptions, type LoaderStats } from './contract.js';
 
 /**
  * A LineWriter for `config.influx`: `/write` for INFLUX_API=v1, `/api/v2/write` for v2. Batching

@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { backoffDelay } from './backoff.js';
 import { InfluxConfigError, InfluxUnreachableError, refusalMessage } from './errors.js';
-import { resolveLoaderOptions, type LoaderOptions } from './line-writer.js';
+import { resolveLoaderOptions, type LoaderOptions } from './contract.js';
 import { classifyFailure, classifyResponse, type WriteVerdict } from './policy.js';
 import type { WriteTransport } from './transport.js';
 import { createV1Transport } from './v1.js';

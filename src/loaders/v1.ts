@@ -7,7 +7,7 @@ import got, { type Got } from 'got';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { encodeBody } from './gzip.js';
-import type { LoaderOptions } from './line-writer.js';
+import type { LoaderOptions } from './contract.js';
 import type { WriteResponse, WriteTransport } from './transport.js';
 
 type InfluxConfig = Config['influx'];

@@ -6,7 +6,7 @@
 // a black-hole server never answers; every failure goes back to the batching core's taxonomy.
 import { HttpError, InfluxDB } from '@influxdata/influxdb-client';
 import type { Config } from '../config.js';
-import type { LoaderOptions } from './line-writer.js';
+import type { LoaderOptions } from './contract.js';
 import type { WriteResponse, WriteTransport } from './transport.js';
 
 type InfluxConfig = Config['influx'];

@@ -1,6 +1,6 @@
 // The token manager against the simulator's OAuth server and a real Redis.
 import { AuthError } from '../../src/enphase/errors/index.js';
-import { monthOf } from '../../src/enphase/quota.js';
+import { monthOf } from '../../src/state/quota-ledger.js';
 import { apiKeyId } from '../../src/state/keys.js';
 import { clockFrom, ORDINARY_INSTANT } from '../support/clock.js';
 import { apiRequests, captureLog, clientFor, seedTokens, startWorld, type World } from './support.js';

@@ -1,8 +1,8 @@
 // The client's pure helpers: 429 bodies, error bodies, path templates, refresh timing, months.
 import { isDueForRefresh, refreshMarginMs } from '../../src/enphase/auth.js';
-import { fillTemplate } from '../../src/enphase/client.js';
-import { describeBody, read429 } from '../../src/enphase/response-policy.js';
-import { monthOf, nextMonthStart } from '../../src/enphase/quota.js';
+import { fillTemplate } from '../../src/enphase/paths.js';
+import { describeBody, read429 } from '../../src/enphase/answer-body.js';
+import { monthOf, nextMonthStart } from '../../src/state/quota-ledger.js';
 
 describe('read429', () => {
   const now = Date.UTC(2026, 10, 28, 12, 0, 0);

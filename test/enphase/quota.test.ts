@@ -1,6 +1,6 @@
 // The monthly ledger and the API's 429s, against the simulator and a real Redis.
 import { QuotaExhaustedError } from '../../src/enphase/errors/index.js';
-import { monthOf, nextMonthStart } from '../../src/enphase/quota.js';
+import { monthOf, nextMonthStart } from '../../src/state/quota-ledger.js';
 import { clockFrom, ORDINARY_INSTANT } from '../support/clock.js';
 import { apiRequests, captureLog, clientFor, startWorld, type World } from './support.js';
 

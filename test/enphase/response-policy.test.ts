@@ -1,8 +1,23 @@
 // The client's answer policy and its Accept headers, without a network: every status the API can
 // give maps to one verdict (DESIGN §3 "401 means two things", "Permanent answers", 429).
-import { isRetryableStatus } from '../../src/enphase/errors/index.js';
+import {
+  ApiKeyRefusedError,
+  BadResponseError,
+  PermanentAnswerError,
+  PlanRestrictedError,
+  isRetryableStatus,
+} from '../../src/enphase/errors/index.js';
 import { acceptHeaderFor, successMediaTypes } from '../../src/enphase/media-types.js';
-import { judgeAnswer, type AnswerInput } from '../../src/enphase/response-policy.js';
+import {
+  judgeAnswer,
+  nextStep,
+  unavailableError,
+  type AnswerInput,
+  type CallProgress,
+  type CallRules,
+  type Outcome,
+  type Step,
+} from '../../src/enphase/response-policy.js';
 import { acceptsMediaType } from '../../src/simulator/content-negotiation.js';
 
 const NOW = Date.UTC(2026, 5, 15, 12, 0, 0);
@@ -83,6 +98,102 @@ describe('judgeAnswer', () => {
       waitMs: 7_000,
       period: 'minute',
     });
+  });
+});
+
+describe('nextStep: what the request loop does after one attempt', () => {
+  const ctx = { endpoint: RGM, systemId: 7 };
+  const rules: CallRules = {
+    retryPolicy: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000, maxTotalMs: 10_000 },
+    max429Waits: 2,
+    random: () => 0.5,
+  };
+  const fresh: CallProgress = { renewed: false, waits429: 0, failures: 0, elapsedMs: 0 };
+  const answered = (status: number, body = '', more: Partial<Outcome> = {}): Outcome =>
+    ({ answered: true, status, headers: {}, body, nowMs: NOW, ...more }) as Outcome;
+  const errorOf = (s: Step): Error | undefined => ('error' in s ? s.error : undefined);
+  const step = (outcome: Outcome, progress: Partial<CallProgress> = {}) =>
+    nextStep(outcome, ctx, { ...fresh, ...progress }, rules);
+
+  it('returns a 200 body that parses and passes the schema check', () => {
+    expect(step(answered(200, '{"a":1}'))).toEqual({ kind: 'return', body: { a: 1 } });
+    const validate = () => ({ ok: false as const, errors: ['/a must be string'] });
+    const violated = step(answered(200, '{"a":1}', { validate }));
+    expect(violated).toMatchObject({ kind: 'throw' });
+    expect(errorOf(violated)).toBeInstanceOf(BadResponseError);
+    expect(errorOf(violated)).toMatchObject({ retryable: false });
+  });
+
+  it('asks again for a 200 that does not parse, within the retry budget', () => {
+    const html = answered(200, '<html>proxy</html>', { headers: { 'content-type': 'text/html' } });
+    const retry = step(html);
+    expect(retry).toMatchObject({ kind: 'retry', delayMs: 50 });
+    const error = errorOf(retry);
+    expect(error).toBeInstanceOf(BadResponseError);
+    expect(error?.message).toMatch(/an HTML page instead of JSON: proxy/);
+    expect(step(html, { failures: 2 })).toMatchObject({ kind: 'give-up' });
+  });
+
+  it('retries no answer and retryable statuses by retryDelay, then gives up', () => {
+    const none = step({ answered: false, code: 'ECONNRESET' });
+    expect(none).toMatchObject({ kind: 'retry', delayMs: 50 });
+    expect(errorOf(none)).toMatchObject({ code: 'ECONNRESET', systemId: 7 });
+    // The second failure's cap is twice the first's.
+    expect(step(answered(503), { failures: 1 })).toMatchObject({ kind: 'retry', delayMs: 100 });
+    expect(step(answered(503), { failures: 2 })).toMatchObject({ kind: 'give-up' });
+    expect(step(answered(503), { elapsedMs: 9_990 })).toMatchObject({ kind: 'give-up' });
+    const notFound = step(answered(404, '{"message":"Not Found"}'));
+    expect(notFound).toMatchObject({ kind: 'give-up' });
+    expect(errorOf(notFound)?.message).toMatch(/answered 404: Not Found/);
+  });
+
+  it('refreshes once after a 401; then remembers a restriction, or refuses the API key', () => {
+    expect(step(answered(401))).toEqual({ kind: 'refresh-token' });
+    expect(step(answered(401), { renewed: true })).toMatchObject({
+      kind: 'remember',
+      status: 401,
+      level: 'warn',
+      note: expect.stringMatching(/not included in the API plan/) as unknown as string,
+    });
+    const keyRefused = nextStep(
+      answered(401),
+      { endpoint: '/api/v4/systems' },
+      { ...fresh, renewed: true },
+      rules,
+    );
+    expect(keyRefused).toMatchObject({ kind: 'throw' });
+    expect(errorOf(keyRefused)).toBeInstanceOf(ApiKeyRefusedError);
+  });
+
+  it('remembers permanent answers, our bugs at error level', () => {
+    expect(step(answered(501))).toMatchObject({ kind: 'remember', status: 501, level: 'warn' });
+    expect(step(answered(422))).toMatchObject({
+      kind: 'remember',
+      level: 'error',
+      note: expect.stringMatching(/a bug to report/) as unknown as string,
+    });
+  });
+
+  it('waits out max429Waits 429s for the minute, then counts them as failures; a month 429 waits for period_end', () => {
+    const minute = answered(429, '', { headers: { 'retry-after': '3' } });
+    expect(step(minute, { waits429: 1 })).toEqual({ kind: 'wait-429', waitMs: 3_000, period: 'minute' });
+    const spent = step(minute, { waits429: 2 });
+    expect(spent).toMatchObject({ kind: 'give-up' });
+    expect(errorOf(spent)?.message).toMatch(/still 429 after 2 waits/);
+    const periodEnd = Math.floor(NOW / 1000) + 3600;
+    expect(step(answered(429, JSON.stringify({ period: 'month', period_end: periodEnd })))).toEqual({
+      kind: 'wait-period',
+      untilMs: periodEnd * 1000,
+    });
+  });
+
+  it('turns a remembered restriction into the error its status calls for', () => {
+    const at = NOW;
+    const plan = unavailableError({ until: at + 1, status: 403, reason: 'Forbidden', at }, ctx);
+    expect(plan).toBeInstanceOf(PlanRestrictedError);
+    const permanent = unavailableError({ until: at + 1, status: 501, reason: 'Not Implemented', at }, ctx);
+    expect(permanent).toBeInstanceOf(PermanentAnswerError);
+    expect(permanent.retryable).toBe(false);
   });
 });
 

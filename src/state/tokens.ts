@@ -2,7 +2,7 @@
 // HSET, so a reader sees the old pair or the new one, never half of each.
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { TokenGrant } from './oauth.js';
+import type { TokenGrant } from '../enphase/oauth.js';
 
 export type PairSource = 'env' | 'refresh' | 'exchange';
 

@@ -1,4 +1,5 @@
-// The one write interface of the service: line protocol in, acknowledged by InfluxDB out.
+// What the loader promises the rest of the service: the one write interface (LineWriter: line
+// protocol in, acknowledged by InfluxDB out), its counters, and its options with their defaults.
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 
 export interface LineWriter {
