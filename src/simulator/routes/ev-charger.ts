@@ -28,7 +28,7 @@ import type { SimContext } from '../context.js';
 import { intParam, stringParam } from '../context.js';
 import { stringCode, unit } from '../model/hash.js';
 import type { SystemProfile } from '../model/profile.js';
-import { addDays, localDate, localMidnight, startOfLocalDay } from '../model/zone.js';
+import { addDays, localDate, localMidnight, startOfLocalDay } from '../model/local-time.js';
 
 const EV_SALT = stringCode('ev-charger');
 const DAY = 86_400;
@@ -64,7 +64,7 @@ export function chargerInstalledAt(seed: number, system: SystemProfile, serial: 
   let at = installedCache.get(key);
   if (at === undefined) {
     const days = Math.floor(unit(seed, EV_SALT, system.id, stringCode(serial), 2) * 120);
-    at = startOfLocalDay(system.place.timezone, system.operationalAt + days * DAY);
+    at = startOfLocalDay(system.operationalAt + days * DAY, system.place.timezone);
     if (installedCache.size > 10_000) installedCache.clear();
     installedCache.set(key, at);
   }
@@ -81,11 +81,11 @@ interface LocalDay {
 function localDays(system: SystemProfile, from: number, to: number): LocalDay[] {
   const zone = system.place.timezone;
   const out: LocalDay[] = [];
-  let iso = localDate(zone, from);
-  let midnight = localMidnight(zone, iso);
+  let iso = localDate(from, zone);
+  let midnight = localMidnight(iso, zone);
   while (midnight <= to) {
     const nextIso = addDays(iso, 1);
-    const next = localMidnight(zone, nextIso);
+    const next = localMidnight(nextIso, zone);
     out.push({ iso, midnight, next });
     iso = nextIso;
     midnight = next;
@@ -268,7 +268,7 @@ function sessionHistory(
   nowSec: number,
 ): ChargingSession[] {
   const key = `${seed}:${system.id}:${serial}`;
-  const day = localDate(system.place.timezone, nowSec);
+  const day = localDate(nowSec, system.place.timezone);
   const cached = historyCache.get(key);
   if (cached && cached.day === day) return cached.sessions;
   const sessions = sessionsBetween(

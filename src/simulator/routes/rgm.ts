@@ -7,7 +7,7 @@ import { dailyTotal } from '../model/daily.js';
 import type { SystemProfile } from '../model/profile.js';
 import { MAX_DELAY_SEC } from '../model/reporting.js';
 import type { SystemModel } from '../model/system-model.js';
-import { addDays, localDate, localMidnight } from '../model/zone.js';
+import { addDays, localDate, localMidnight } from '../model/local-time.js';
 import { rgmWindow } from '../windows.js';
 import { intervalEnds, systemMeta, windowOr422 } from './shared.js';
 
@@ -26,12 +26,12 @@ function meterRegisterWh(model: SystemModel, system: SystemProfile, readAt: numb
   const settledForever = Number.MAX_SAFE_INTEGER;
   let total = 0;
   // Whole local days from installation to the day of readAt (each cached once settled), then the rest.
-  let date = localDate(zone, meter.startAt);
-  let start = localMidnight(zone, date);
-  const lastDayStart = localMidnight(zone, localDate(zone, readAt - 1));
+  let date = localDate(meter.startAt, zone);
+  let start = localMidnight(date, zone);
+  const lastDayStart = localMidnight(localDate(readAt - 1, zone), zone);
   while (start < lastDayStart) {
     const next = addDays(date, 1);
-    const end = localMidnight(zone, next);
+    const end = localMidnight(next, zone);
     total += dailyTotal(model, 'production_meter', start, end, settledForever);
     date = next;
     start = end;

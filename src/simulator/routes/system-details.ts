@@ -7,7 +7,7 @@ import { SALT, hash32 } from '../model/hash.js';
 import type { SystemProfile } from '../model/profile.js';
 import { lastReportAt } from '../model/reporting.js';
 import type { SystemModel } from '../model/system-model.js';
-import { localDate, localMidnight, addDays } from '../model/zone.js';
+import { localDate, localMidnight, addDays } from '../model/local-time.js';
 import { meterStartDate } from './lifetime.js';
 
 type SummaryBody = operations['getSystemSummary']['responses'][200]['content']['application/json'];
@@ -58,9 +58,9 @@ export function registerSystemDetailRoutes(app: FastifyInstance, ctx: SimContext
     const now = ctx.nowSec();
     const model = ctx.fleet.model(system.id);
     const zone = system.place.timezone;
-    const today = localDate(zone, now);
-    const dayStart = localMidnight(zone, today);
-    const dayEnd = localMidnight(zone, addDays(today, 1));
+    const today = localDate(now, zone);
+    const dayStart = localMidnight(today, zone);
+    const dayEnd = localMidnight(addDays(today, 1), zone);
     const meterStart = meterStartDate(system);
     const useMeter = meterStart !== undefined && today >= meterStart;
     const latest = latestMicroInterval(model, now);
@@ -242,7 +242,7 @@ export function registerSystemDetailRoutes(app: FastifyInstance, ctx: SimContext
     const now = ctx.nowSec();
     const model = ctx.fleet.model(system.id);
     const zone = system.place.timezone;
-    const dayStart = localMidnight(zone, localDate(zone, now));
+    const dayStart = localMidnight(localDate(now, zone), zone);
     const latest = latestMicroInterval(model, now);
     const micros = system.micros.slice((page - 1) * size, page * size);
     const body: InvertersBody = [
