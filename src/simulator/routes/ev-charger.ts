@@ -25,6 +25,7 @@ import type {
 } from '../../enphase/api-types.js';
 import { declaredMediaType } from '../content-negotiation.js';
 import type { SimContext } from '../context.js';
+import { evErrorBody, sendError } from '../error-bodies.js';
 import { intParam, stringParam } from '../context.js';
 import { stringCode, unit } from '../model/hash.js';
 import type { SystemProfile } from '../model/profile.js';
@@ -196,26 +197,8 @@ export function dailyEnergies(
 
 // ------------------------------------------------------------------ request helpers
 
-const EV_MESSAGES: Record<number, string> = {
-  400: 'Bad request',
-  401: 'Not Authorized',
-  403: 'Forbidden',
-  500: 'Internal Server Error',
-};
-
-/**
- * The error body of the EV charger operations: `code` is a string there ("401"), unlike the other
- * operations. The gateway (server.ts) should use it for the 401s of these routes too.
- */
-export function evErrorBody(
-  status: number,
-  details: string | string[],
-): { message: string; code: string; details: string | string[] } {
-  return { message: EV_MESSAGES[status] ?? 'Error', code: String(status), details };
-}
-
 function badRequest(reply: FastifyReply, details: string | string[]): FastifyReply {
-  return reply.code(400).type('application/json').send(evErrorBody(400, details));
+  return sendError(reply, 400, evErrorBody(400, details));
 }
 
 function evSystem(ctx: SimContext, request: FastifyRequest): SystemProfile | undefined {

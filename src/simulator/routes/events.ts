@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { operations } from '../../enphase/api-types.js';
 import type { SimContext } from '../context.js';
 import { intParam, stringParam } from '../context.js';
-import { notFound, sendError } from '../errors.js';
+import { errorBody, sendError } from '../error-bodies.js';
 import { SALT, hash32, unit } from '../model/hash.js';
 import type { SystemProfile } from '../model/profile.js';
 
@@ -352,7 +352,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: SimContext): void
     }
     const type = EVENT_TYPES.find((t) => String(t.id) === raw);
     // the operation documents no 422: an unknown or malformed id is "not found"
-    if (!type) return sendError(reply, notFound(`Event type not found for {:id=>"${raw}"}`));
+    if (!type) return sendError(reply, 404, errorBody(404, `Event type not found for {:id=>"${raw}"}`));
     const body: EventTypesBody = { event_types: [eventTypeBody(type)] };
     return body;
   });

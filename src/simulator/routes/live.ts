@@ -14,6 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PassThrough } from 'node:stream';
 import type { operations } from '../../enphase/api-types.js';
 import type { SimContext } from '../context.js';
+import { liveErrorBody, liveTimestamps, sendError, type LiveErrorCode } from '../error-bodies.js';
 import { SALT, hash32, stringCode, unit } from '../model/hash.js';
 import type { SystemProfile } from '../model/profile.js';
 import { lastReportAt } from '../model/reporting.js';
@@ -70,40 +71,8 @@ export function livePowers(ctx: SimContext, system: SystemProfile, tSec: number)
 
 // ------------------------------------------------------------------ live_data
 
-function utcStamp(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace('Z', ''); // 2023-03-17 08:25:08.556
-}
-
-const LIVE_ERRORS = {
-  401: ['Access token is invalid', 'UNAUTHORIZED', 'authentication_error'],
-  403: ['User is not authorized', 'FORBIDDEN', 'authorization_error'],
-  429: ['Too Many Requests', 'TOO_MANY_REQUESTS', 'request_exceeded_error'],
-  461: ['Duration cannot be less than 30', 'INVALID_DURATION', 'validation_error'],
-  462: ['Duration cannot be greater than 900', 'INVALID_DURATION', 'validation_error'],
-  463: ['Duration must be an integer', 'INVALID_DURATION', 'validation_error'],
-  468: ["System ID doesn't exist", 'INVALID_SYSTEM_ID', 'validation_error'],
-  472: ['The system doesn’t support live stream', 'LIVE_STREAM_NOT_SUPPORTED', 'validation_error'],
-  473: ['IQ gateway is not reporting', 'IQ_GATEWAY_NOT_REPORTING', 'site_connectivity_error'],
-} as const;
-
-/**
- * The body live_data answers errors with. The gateway (server.ts) should use it for the 401/403/
- * 429 of this route too: live_data's errors are not the usual {message, details, code}.
- */
-export type LiveErrorCode = keyof typeof LIVE_ERRORS;
-
-export function liveErrorBody(code: LiveErrorCode, nowMs: number): Record<string, unknown> {
-  const [message, status, type] = LIVE_ERRORS[code];
-  return {
-    error: { code, details: [{}], message, status },
-    timestamp_epoch: nowMs,
-    timestamp_utc: utcStamp(nowMs),
-    type,
-  };
-}
-
-function liveError(reply: FastifyReply, code: keyof typeof LIVE_ERRORS, nowMs: number): FastifyReply {
-  return reply.code(code).type('application/json').send(liveErrorBody(code, nowMs));
+function liveError(reply: FastifyReply, code: LiveErrorCode, nowMs: number): FastifyReply {
+  return sendError(reply, code, liveErrorBody(code, nowMs));
 }
 
 /** Why a system cannot stream (the spec's 472/473), or undefined when it can. */
@@ -137,7 +106,7 @@ export function liveEvent(ctx: SimContext, system: SystemProfile, nowMs: number)
   if (p.batteryW !== null) data.battery_power = p.batteryW;
   if (p.socPct !== null) data.battery_soc = p.socPct;
   if (hasEncharge) data.battery_mode = batterySettings(ctx.fleet.seed, system).mode;
-  return { data, timestamp_epoch: nowMs, timestamp_utc: utcStamp(nowMs), type: 'response' };
+  return { data, ...liveTimestamps(nowMs), type: 'response' };
 }
 
 function parseDuration(request: FastifyRequest): number | 461 | 462 | 463 {

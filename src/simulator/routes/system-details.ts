@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { operations } from '../../enphase/api-types.js';
 import { intParam, stringParam, type SimContext } from '../context.js';
+import { errorBody, sendError } from '../error-bodies.js';
 import { dailyTotal } from '../model/daily.js';
 import { SALT, hash32 } from '../model/hash.js';
 import type { SystemProfile } from '../model/profile.js';
@@ -212,10 +213,7 @@ export function registerSystemDetailRoutes(app: FastifyInstance, ctx: SimContext
     const serial = stringParam(request.query, 'serial_num');
     if (!serial) return ctx.reply422(reply, 'Provide envoy serial number');
     const system = ctx.fleet.systems().find((s) => s.envoySerial === serial);
-    if (!system)
-      return reply
-        .code(404)
-        .send({ message: 'Not Found', details: 'Envoy not found with this serial number', code: 404 });
+    if (!system) return sendError(reply, 404, errorBody(404, 'Envoy not found with this serial number'));
     return { system_id: system.id };
   });
 
