@@ -2,21 +2,14 @@
 // the sum of that day's intervals as seen now (so the last days fill in as devices report).
 import type { FastifyInstance } from 'fastify';
 import type { SimContext } from '../context.js';
-import { dailyTotal, type DailyKind } from '../model/daily.js';
-import type { SystemProfile } from '../model/profile.js';
+import { dailyTotal, meterStartDate, type DailyKind } from '../model/daily.js';
 import type { SystemModel } from '../model/system-model.js';
-import { addDays, localDate, localDays, type LocalDay } from '../model/local-time.js';
+import { localDays, type LocalDay } from '../model/local-time.js';
 import { lifetimeDays } from '../windows.js';
 import { systemMeta, windowOr422 } from './shared.js';
 
 function series(model: SystemModel, kind: DailyKind, days: readonly LocalDay[], nowSec: number): number[] {
   return days.map((d) => dailyTotal(model, kind, d.start, d.end, nowSec));
-}
-
-/** The first full local day after the production meter was installed (the spec's meter_start_date). */
-export function meterStartDate(system: SystemProfile): string | undefined {
-  const meter = system.productionMeter;
-  return meter ? addDays(localDate(meter.startAt, system.place.timezone), 1) : undefined;
 }
 
 export function registerLifetimeRoutes(app: FastifyInstance, ctx: SimContext): void {
