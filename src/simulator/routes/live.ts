@@ -6,8 +6,8 @@
 // live_data: the spec describes one event as `{data: {...}}`, i.e. the SSE `data:` field carries
 // `{data: {...powers}, timestamp_epoch, timestamp_utc, type: 'response'}`. One event per second
 // (wall clock) for `duration` seconds (header, 30–900, default 30). Its errors are not the usual
-// `{message, details, code}` but `{error: {code, details, message, status}, timestamp_epoch, ...}`,
-// with codes of its own (461–473): an unknown system is 468, not 404.
+// `{message, details, code}` but `{error: {code, details, message, status}, timestamp_epoch, ...}`
+// (error-bodies.ts), with codes of its own (461–473): an unknown system is 468, not 404.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PassThrough } from 'node:stream';
 import type { operations } from '../../enphase/api-types.js';
