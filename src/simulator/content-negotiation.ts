@@ -5,6 +5,7 @@
 // `declaredMediaType(template)` as their route options.
 import type { FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import { successMediaTypes } from '../enphase/media-types.js';
+import { errorBody, sendError } from './error-bodies.js';
 
 /** True when an Accept header (RFC 9110 §12.5.1) allows `type`; no header allows anything. */
 export function acceptsMediaType(accept: string | undefined, type: string): boolean {
@@ -26,14 +27,8 @@ export function declaredMediaType(template: string): RouteShorthandOptions {
     preHandler: async (request: FastifyRequest, reply: FastifyReply) => {
       const accept = request.headers.accept;
       if (types.some((t) => acceptsMediaType(accept, t))) return;
-      await reply
-        .code(406)
-        .type('application/json')
-        .send({
-          message: 'Not Acceptable',
-          details: `this operation answers ${types.join(', ')}; the Accept header allows only ${accept ?? ''}`,
-          code: 406,
-        });
+      const details = `this operation answers ${types.join(', ')}; the Accept header allows only ${accept ?? ''}`;
+      await sendError(reply, 406, errorBody(406, details));
     },
     onSend: async (_request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       if (reply.statusCode === 200) void reply.header('content-type', type);

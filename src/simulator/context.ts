@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Fleet } from './model/fleet.js';
 import type { SystemProfile } from './model/profile.js';
 import type { ResolvedOptions } from './options.js';
-import { notFound, sendError, unprocessable } from './errors.js';
+import { errorBody, sendError } from './error-bodies.js';
 
 export interface SimContext {
   fleet: Fleet;
@@ -30,13 +30,13 @@ export function createContext(fleet: Fleet, options: ResolvedOptions): SimContex
       const id = /^\d+$/.test(raw) ? Number(raw) : NaN;
       const system = Number.isNaN(id) ? undefined : fleet.system(id);
       if (!system) {
-        sendError(reply, notFound(`System not found for {:id=>"${raw}"}`));
+        sendError(reply, 404, errorBody(404, `System not found for {:id=>"${raw}"}`));
         return undefined;
       }
       return system;
     },
     reply422(reply, details) {
-      return sendError(reply, unprocessable(details));
+      return sendError(reply, 422, errorBody(422, details));
     },
   };
 }

@@ -1,8 +1,5 @@
 // Builds the simulator's fastify app: the gateway checks every /api/v4 request goes through
 // (API key, limits, bearer token, plan, faults), the request log, then every route module.
-//
-// Route modules of SIM-EDGE (events, config, ev-charger, live): SIM-EDGE adds its own four
-// import + register lines in `registerApiRoutes` below; nothing else in this file is theirs.
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
@@ -11,14 +8,19 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import type { Socket } from 'node:net';
-import type { PlanName } from '../enphase/plans.js';
 import { createContext, type SimContext } from './context.js';
-import { unauthorizedFor } from './errors.js';
+import {
+  errorBody,
+  gatewayErrorPage,
+  notImplementedBody,
+  sendError,
+  tooManyRequestsBody,
+  unauthorizedBody,
+} from './error-bodies.js';
 import { applyBodyFault, decideFault, type BodyFault, type FaultOptions } from './faults.js';
-import { RateLimits, type LimitDecision } from './limits.js';
+import { RateLimits } from './limits.js';
 import {
   answersMalformed,
-  notImplementedBody,
   refusalFor,
   type MisbehaviourOptions,
   type SystemMisbehaviour,
@@ -71,46 +73,6 @@ interface RequestState {
 }
 
 const API_PREFIX = '/api/v4/';
-
-const PLAN_LABEL: Record<PlanName, string> = {
-  watt: 'Watt',
-  kilowatt: 'Kilowatt',
-  megawatt: 'Megawatt',
-  partner: 'Partner',
-  custom: 'Custom',
-};
-
-/**
- * The spec's 429 body. live_data has a shape of its own (an `error` object); there the period
- * fields travel in `error.details[0]`, so a client can still wait until `period_end`.
- */
-function tooManyRequests(
-  route: string,
-  plan: PlanName,
-  decision: Exclude<LimitDecision, { ok: true }>,
-  nowMs: number,
-): Record<string, unknown> {
-  const period = {
-    period: decision.period,
-    period_start: decision.periodStart,
-    period_end: decision.periodEnd,
-    limit: decision.limit,
-  };
-  if (route === '/api/v4/systems/{system_id}/live_data') {
-    return {
-      error: { code: 429, details: [period], message: 'Too Many Requests', status: 'TOO_MANY_REQUESTS' },
-      timestamp_epoch: nowMs,
-      timestamp_utc: new Date(nowMs).toISOString().replace('T', ' ').replace('Z', '000'),
-      type: 'request_exceeded_error',
-    };
-  }
-  return {
-    message: 'Too Many Requests',
-    details: `Usage limit exceeded for plan ${PLAN_LABEL[plan]}`,
-    code: 429,
-    ...period,
-  };
-}
 
 function registerApiRoutes(app: FastifyInstance, ctx: SimContext): void {
   registerSystemRoutes(app, ctx);
@@ -192,13 +154,13 @@ export function buildServer(options: ResolvedOptions): SimServer {
       typeof headerKey === 'string' ? headerKey : typeof queryKey === 'string' ? queryKey : undefined;
     const plan = key === undefined ? undefined : options.apiKeys[key];
     const unauthorized = (details = 'User is not authorized'): FastifyReply =>
-      reply.code(401).send(unauthorizedFor(state.route, details, options.now(), plan === undefined));
+      sendError(reply, 401, unauthorizedBody(state.route, details, options.now(), plan === undefined));
     if (key === undefined || plan === undefined) return unauthorized();
     // Requests with a valid key count, whatever comes next (as Enphase counts them).
     state.keyId = key;
     const decision = limits.take(key, options.limits[plan], options.now());
     if (!decision.ok)
-      return reply.code(429).send(tooManyRequests(state.route, plan, decision, options.now()));
+      return sendError(reply, 429, tooManyRequestsBody(state.route, plan, decision, options.now()));
 
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (!bearer || !tokens.isValidAccessToken(bearer)) return unauthorized();
@@ -213,7 +175,7 @@ export function buildServer(options: ResolvedOptions): SimServer {
     }
     if (refusal?.status === 501) {
       state.injected = 'knob:notImplemented';
-      return reply.code(501).type('application/json').send(notImplementedBody());
+      return sendError(reply, 501, notImplementedBody());
     }
 
     faultCounter += 1;
@@ -230,21 +192,15 @@ export function buildServer(options: ResolvedOptions): SimServer {
         return reply;
       case 'error':
         state.injected = 'fault:error';
-        if (fault.status === 500)
-          return reply
-            .code(500)
-            .send({ message: 'Internal Server Error', details: 'Simulated fault', code: 500 });
-        return reply
-          .code(fault.status)
-          .type('text/html')
-          .send(
-            `<html><body><h1>${fault.status} ${fault.status === 502 ? 'Bad Gateway' : 'Service Unavailable'}</h1></body></html>`,
-          );
+        if (fault.status === 500) return sendError(reply, 500, errorBody(500, 'Simulated fault'));
+        return reply.code(fault.status).type('text/html').send(gatewayErrorPage(fault.status));
       case 'burst429': {
         state.injected = 'fault:burst429';
         const now = options.now();
-        return reply.code(429).send(
-          tooManyRequests(
+        return sendError(
+          reply,
+          429,
+          tooManyRequestsBody(
             state.route,
             plan,
             {
@@ -317,11 +273,7 @@ export function buildServer(options: ResolvedOptions): SimServer {
 
   // Unknown /api/v4 paths: the gateway has run (so they count, as at Enphase); answer 404 JSON.
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({
-      message: 'Not Found',
-      details: `No route matches ${request.method} ${request.url.split('?')[0]}`,
-      code: 404,
-    });
+    sendError(reply, 404, errorBody(404, `No route matches ${request.method} ${request.url.split('?')[0]}`));
   });
 
   registerOauthRoutes(app, ctx, tokens);

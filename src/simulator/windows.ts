@@ -3,7 +3,7 @@
 // limit, and the 422 details for bad parameters.
 import { DateTime } from 'luxon';
 import type { SystemProfile } from './model/profile.js';
-import { addDays, localDate, localMidnight } from './model/zone.js';
+import { addDays, localDate, localMidnight } from './model/local-time.js';
 
 export type Granularity = '5mins' | '15mins' | 'day' | 'week';
 export const GRANULARITY_SPAN_SEC: Record<Granularity, number> = {
@@ -62,7 +62,7 @@ export function twoYearsBefore(nowSec: number): number {
 /** Local midnight of the day the system became operational: the earliest start of any window. */
 export function firstDayStart(system: SystemProfile): number {
   const zone = system.place.timezone;
-  return localMidnight(zone, localDate(zone, system.operationalAt));
+  return localMidnight(localDate(system.operationalAt, zone), zone);
 }
 
 function rangeInvalid(start: number, end: number, system: SystemProfile, nowSec: number): WindowError {
@@ -97,9 +97,9 @@ export function telemetryWindow(
   } else if (startDateText !== undefined) {
     startDate = parseIsoDate(startDateText);
     if (!startDate) return { error: `Failed to parse date ${startDateText}` };
-    start = localMidnight(zone, startDate);
+    start = localMidnight(startDate, zone);
   } else {
-    start = localMidnight(zone, localDate(zone, nowSec));
+    start = localMidnight(localDate(nowSec, zone), zone);
   }
   start -= ((start % rules.intervalSec) + rules.intervalSec) % rules.intervalSec;
   if (start > nowSec) return rangeInvalid(start, nowSec, system, nowSec);
@@ -122,7 +122,7 @@ export function rgmWindow(
   const zone = system.place.timezone;
   const startText = query(q, 'start_at');
   const endText = query(q, 'end_at');
-  let start = startText === undefined ? localMidnight(zone, localDate(zone, nowSec)) : epochParam(startText);
+  let start = startText === undefined ? localMidnight(localDate(nowSec, zone), zone) : epochParam(startText);
   if (start === undefined) return { error: `Failed to parse date ${startText}` };
   const endParam = endText === undefined ? undefined : epochParam(endText);
   if (endText !== undefined && endParam === undefined) return { error: `Failed to parse date ${endText}` };
@@ -146,8 +146,8 @@ export function lifetimeDays(
   nowSec: number,
 ): { first: string; last: string } | WindowError {
   const zone = system.place.timezone;
-  const today = localDate(zone, nowSec);
-  const operational = localDate(zone, system.operationalAt);
+  const today = localDate(nowSec, zone);
+  const operational = localDate(system.operationalAt, zone);
   const startText = query(q, 'start_date');
   const endText = query(q, 'end_date');
   const start = startText === undefined ? operational : parseIsoDate(startText);

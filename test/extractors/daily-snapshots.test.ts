@@ -9,11 +9,10 @@ import {
   loadControl,
   stormAlertActive,
   stormGuardEnabled,
-} from '../../src/simulator/routes/config.js';
-import { dailyEnergies, intervalEnergies, sessionsBetween } from '../../src/simulator/routes/ev-charger.js';
-import { alarmId, eventStatus, eventsBetween, raisesAlarm } from '../../src/simulator/routes/events.js';
-import { livePowers } from '../../src/simulator/routes/live.js';
-import type { SimContext } from '../../src/simulator/context.js';
+} from '../../src/simulator/model/config.js';
+import { dailyEnergies, intervalEnergies, sessionsBetween } from '../../src/simulator/model/ev-charging.js';
+import { alarmId, eventStatus, eventsBetween, raisesAlarm } from '../../src/simulator/model/events.js';
+import { livePowers } from '../../src/simulator/model/live-power.js';
 import { EXTRACTORS } from '../../src/extractors/index.js';
 import { minimumRequests } from '../../src/extractors/windows.js';
 import type { DataPoint } from '../../src/normalize/point.js';
@@ -159,7 +158,7 @@ describe('snapshots', () => {
     const result = await extract(w, 'latest', info, 0, 0);
     expect(result.requests).toBe(1);
     const at = lastReportAt(profile, w.now());
-    const p = livePowers({ fleet: w.world.sim.fleet } as SimContext, profile, at);
+    const p = livePowers(w.world.sim.fleet, profile, at);
     const capacity = profile.batteries.reduce((s, b) => s + b.capacityWh, 0);
     const want = [
       { kind: 'production', power_w: p.pvW },

@@ -3,7 +3,7 @@
 // controllable clock: determinism, the spec's parameter rules, and consistency between endpoints
 // (alarms ↔ events, grid status ↔ outage events, EV lifetime ↔ EV telemetry ↔ sessions).
 import { startSimulator, type RunningSimulator, type SystemProfile } from '../../src/simulator/index.js';
-import { EVENT_TYPES, eventsBetween } from '../../src/simulator/routes/events.js';
+import { EVENT_TYPES, eventsBetween } from '../../src/simulator/model/events.js';
 
 const DAY = 86_400;
 const START = Date.UTC(2026, 5, 17, 13, 7, 42);

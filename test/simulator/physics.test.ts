@@ -3,7 +3,7 @@
 // day's intervals (DST days of 23 and 25 hours included), a battery within its bounds, grid flows
 // as the residual, and late devices filling recent intervals in as the clock advances.
 import type { SystemProfile } from '../../src/simulator/index.js';
-import { addDays, localDate, localMidnight } from '../../src/simulator/model/zone.js';
+import { addDays, localDate, localMidnight } from '../../src/simulator/model/local-time.js';
 import { manualClock, startApi, type Api } from './helpers.js';
 
 const NOW = Date.UTC(2026, 10, 20, 20, 0, 0);
@@ -59,7 +59,7 @@ function find(predicate: (s: SystemProfile) => boolean, what: string): SystemPro
 test('no production at night, plenty at noon', async () => {
   const la = api.sim.fleet.system(100001)!;
   expect(la.place.timezone).toBe('US/Pacific');
-  const start = localMidnight('US/Pacific', '2026-11-18');
+  const start = localMidnight('2026-11-18', 'US/Pacific');
   const intervals = await dayIntervals<Interval>(
     `/api/v4/systems/${la.id}/telemetry/production_micro`,
     start,
@@ -79,7 +79,7 @@ test('no production at night, plenty at noon', async () => {
 test('the micros add up to the site, interval by interval', async () => {
   const system = api.sim.fleet.systems().reduce((a, b) => (b.micros.length < a.micros.length ? b : a));
   const zone = system.place.timezone;
-  const start = localMidnight(zone, '2026-11-15');
+  const start = localMidnight('2026-11-15', zone);
   const site = await json<{ intervals: Interval[]; total_devices: number }>(
     `/api/v4/systems/${system.id}/telemetry/production_micro?start_at=${start}`,
   );
@@ -104,7 +104,7 @@ test('the production meter stays within a few percent of the micros', async () =
   );
   const zone = system.place.timezone;
   for (const day of ['2026-11-10', '2026-11-11', '2026-11-12']) {
-    const start = localMidnight(zone, day);
+    const start = localMidnight(day, zone);
     const micro = await dayIntervals<Interval>(
       `/api/v4/systems/${system.id}/telemetry/production_micro`,
       start,
@@ -134,7 +134,7 @@ for (const zone of Object.keys(DST_DAYS)) {
       (s) =>
         s.place.timezone === zone &&
         s.consumptionMeter !== null &&
-        s.operationalAt < localMidnight(zone, DST_DAYS[zone]![1]!) - 86_400,
+        s.operationalAt < localMidnight(DST_DAYS[zone]![1]!, zone) - 86_400,
       `${zone} system with a consumption meter`,
     );
     const days = [...DST_DAYS[zone]!, '2026-11-16'];
@@ -154,8 +154,8 @@ for (const zone of Object.keys(DST_DAYS)) {
         `/api/v4/systems/${system.id}/energy_export_lifetime?${range}`,
       );
       const index = 0;
-      const start = localMidnight(zone, day);
-      const end = localMidnight(zone, addDays(day, 1));
+      const start = localMidnight(day, zone);
+      const end = localMidnight(addDays(day, 1), zone);
       lengths.add((end - start) / 3600);
       const micro = await dayIntervals<Interval>(
         `/api/v4/systems/${system.id}/telemetry/production_micro`,
@@ -196,8 +196,8 @@ test('battery: flows sum to the daily series, state of charge within reserve and
   );
   const zone = system.place.timezone;
   const day = '2026-11-12';
-  const start = localMidnight(zone, day);
-  const end = localMidnight(zone, addDays(day, 1));
+  const start = localMidnight(day, zone);
+  const end = localMidnight(addDays(day, 1), zone);
   const intervals = await dayIntervals<{
     end_at: number;
     charge: { enwh: number };
@@ -252,7 +252,7 @@ test('energy_lifetime merges micros before the meter start date and the meter af
 
 test('recent intervals report fewer devices and lower values, then fill in as the clock advances', async () => {
   const la = api.sim.fleet.system(100001)!;
-  const noon = localMidnight('US/Pacific', '2026-11-19') + 12 * 3600 + 7 * 60;
+  const noon = localMidnight('2026-11-19', 'US/Pacific') + 12 * 3600 + 7 * 60;
   clock.set(noon * 1000);
   const window = `/api/v4/systems/${la.id}/telemetry/production_micro?start_at=${noon - 3 * 3600}`;
   const early = await json<{ intervals: Interval[]; total_devices: number }>(window);
@@ -300,7 +300,7 @@ test('summary: energy_today is today so far, energy_lifetime close to the sum of
   const system = api.sim.fleet.systems().reduce((a, b) => (b.operationalAt > a.operationalAt ? b : a));
   const zone = system.place.timezone;
   const nowSec = NOW / 1000;
-  const today = localDate(zone, nowSec);
+  const today = localDate(nowSec, zone);
   const summary = await json<{
     energy_today: number;
     energy_lifetime: number;

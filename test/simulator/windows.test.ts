@@ -1,6 +1,6 @@
 // The spec's window rules over HTTP: defaults to local midnight, start rounded down to the
 // interval mark, end = min(now, start + span), the 2-year limit, 422 bodies for bad parameters.
-import { localMidnight, localDate } from '../../src/simulator/model/zone.js';
+import { localMidnight, localDate } from '../../src/simulator/model/local-time.js';
 import { manualClock, startApi, type Api } from './helpers.js';
 
 const NOW = Date.UTC(2026, 5, 20, 19, 7, 42); // 12:07:42 in Los Angeles (PDT)
@@ -26,7 +26,7 @@ test('the default window starts at local midnight today and ends now', async () 
   const zone = api.sim.fleet.system(LA)!.place.timezone;
   expect(zone).toBe('US/Pacific');
   const body = (await api.get(`/api/v4/systems/${LA}/telemetry/production_micro`)).body as Series;
-  const midnight = localMidnight(zone, localDate(zone, nowSec));
+  const midnight = localMidnight(localDate(nowSec, zone), zone);
   expect(body.granularity).toBe('day');
   expect(body.start_at).toBe(midnight);
   expect(body.end_at).toBe(nowSec);
@@ -78,7 +78,7 @@ test('start_date is accepted and echoed instead of start_at', async () => {
   ).body as Series;
   expect(body.start_date).toBe('2026-06-18');
   expect(body.start_at).toBeUndefined();
-  expect(body.intervals[0]!.end_at).toBe(localMidnight('US/Pacific', '2026-06-18') + 300);
+  expect(body.intervals[0]!.end_at).toBe(localMidnight('2026-06-18', 'US/Pacific') + 300);
 });
 
 test('bad parameters answer 422 with the spec body', async () => {
@@ -128,7 +128,7 @@ test('a start before the system existed begins at local midnight of its first da
       `/api/v4/systems/${young.id}/telemetry/production_micro?start_at=${young.operationalAt - 30 * 86_400}`,
     )
   ).body as Series;
-  expect(body.start_at).toBe(localMidnight(zone, localDate(zone, young.operationalAt)));
+  expect(body.start_at).toBe(localMidnight(localDate(young.operationalAt, zone), zone));
 });
 
 test('lifetime series default from the operational date to yesterday, one value per local day', async () => {
@@ -138,7 +138,7 @@ test('lifetime series default from the operational date to yesterday, one value 
     start_date: string;
     production: number[];
   };
-  expect(body.start_date).toBe(localDate(zone, system.operationalAt));
+  expect(body.start_date).toBe(localDate(system.operationalAt, zone));
   const days = Math.round((Date.parse('2026-06-19') - Date.parse(body.start_date)) / 86_400_000) + 1;
   expect(body.production).toHaveLength(days);
   const clamped = (

@@ -130,8 +130,3 @@ export function refusalFor(knobs: SystemMisbehaviour | undefined, route: string)
 export function answersMalformed(knobs: SystemMisbehaviour | undefined, route: string): boolean {
   return knobs?.malformed?.includes(route) ?? false;
 }
-
-/** The spec's 501 body (the same on every operation that documents one). */
-export function notImplementedBody(): { reason: string; message: string[] } {
-  return { reason: '501', message: ['Not Implemented'] };
-}

@@ -1,6 +1,8 @@
 // Daily series: each local day (midnight to midnight in the system's zone, 23 or 25 hours on DST
 // days) is the sum of that day's intervals as seen at `now`, so a day still filling in grows as
 // late devices report, and a settled day equals the sum of its intervals exactly.
+import { addDays, localDate } from './local-time.js';
+import type { SystemProfile } from './profile.js';
 import { MAX_DELAY_SEC } from './reporting.js';
 import { FIVE_MIN, QUARTER, type SystemModel } from './system-model.js';
 
@@ -63,4 +65,13 @@ export function dailyTotal(
     model.settledDays.set(key, sum);
   }
   return sum;
+}
+
+/**
+ * The first full local day after the production meter was installed (the spec's
+ * meter_start_date): the production series is the micros' until then, the meter's from then on.
+ */
+export function meterStartDate(system: SystemProfile): string | undefined {
+  const meter = system.productionMeter;
+  return meter ? addDays(localDate(meter.startAt, system.place.timezone), 1) : undefined;
 }

@@ -10,7 +10,7 @@ import {
   type MeterValue,
   type ProductionMicroValue,
 } from './system-model.js';
-import { localMidnight, addDays } from './zone.js';
+import { localMidnight, addDays } from './local-time.js';
 
 export const FIRST_SYSTEM_ID = 100_001;
 // Each model caches its settled daily totals (up to ~15k numbers for 6 years × 7 kinds): keep a few dozen.
@@ -127,8 +127,8 @@ export class Fleet {
     return dailyTotal(
       this.model(systemId),
       kind,
-      localMidnight(zone, isoDate),
-      localMidnight(zone, addDays(isoDate, 1)),
+      localMidnight(isoDate, zone),
+      localMidnight(addDays(isoDate, 1), zone),
       Math.floor(nowMs / 1000),
     );
   }

@@ -6,7 +6,7 @@ import type { SystemProfile } from './profile.js';
 import { DEVICE, MAX_DELAY_SEC, hasReported } from './reporting.js';
 import { clearSkyFactor } from './sun.js';
 import { householdLoadW, weatherFactor } from './weather.js';
-import { offsetSec } from './zone.js';
+import { offsetSec } from './local-time.js';
 
 // A module-local alias: under jest (a vm context) every global lookup such as `Math` is slow,
 // and these functions run millions of times per lifetime series.
@@ -119,13 +119,13 @@ export class SystemModel {
     const zone = this.system.place.timezone;
     const startOfInterval = endAt - QUARTER;
     const localDay = math.floor(
-      (startOfInterval + offsetSec(zone, startOfInterval) - BATTERY_ANCHOR_SEC) / 86_400,
+      (startOfInterval + offsetSec(startOfInterval, zone) - BATTERY_ANCHOR_SEC) / 86_400,
     );
     const cached = this.batteryDays.get(localDay);
     if (cached) return cached;
     const utcOf = (localSec: number): number => {
-      const approx = localSec - offsetSec(zone, localSec);
-      return localSec - offsetSec(zone, approx);
+      const approx = localSec - offsetSec(localSec, zone);
+      return localSec - offsetSec(approx, zone);
     };
     const start = utcOf(localDay * 86_400 + BATTERY_ANCHOR_SEC);
     const end = utcOf((localDay + 1) * 86_400 + BATTERY_ANCHOR_SEC);

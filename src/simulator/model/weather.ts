@@ -2,7 +2,7 @@
 // overcast; hours and 5-minute ticks vary a little around it. The household has a base load with
 // a morning and a larger evening peak, in local time, plus the odd appliance spike.
 import { SALT, unit } from './hash.js';
-import { localSecondOfDay } from './zone.js';
+import { localSecondOfDay } from './local-time.js';
 
 // A module-local alias: under jest (a vm context) every global lookup such as `Math` is slow,
 // and these functions run millions of times per lifetime series.
@@ -52,7 +52,7 @@ export function householdLoadW(
   zone: string,
   tSec: number,
 ): number {
-  const hour = localSecondOfDay(zone, tSec) / 3600;
+  const hour = localSecondOfDay(tSec, zone) / 3600;
   const dayLevel = 0.85 + 0.3 * unit(seed, SALT.load, systemId, math.floor(tSec / 86_400));
   const morning = 1.2 * math.exp(-(((hour - 7.5) / 1.0) ** 2));
   const evening = 2.2 * math.exp(-(((hour - 19.5) / 1.8) ** 2));

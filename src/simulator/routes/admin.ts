@@ -1,5 +1,6 @@
 // Admin routes under /__sim/ for child processes and the demo: no auth, not counted, not logged.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { adminErrorBody, sendError } from '../error-bodies.js';
 import type { FaultOptions } from '../faults.js';
 import type { MisbehaviourOptions, SystemMisbehaviour } from '../misbehaviour/knobs.js';
 import { matchesFilter, type InjectedBy, type RequestLogFilter } from '../request-log.js';
@@ -41,7 +42,7 @@ export function registerAdminRoutes(app: FastifyInstance, server: SimServer): vo
 
   // Per-system knobs: GET all, POST replaces all, PUT/DELETE one system's. A bad knob: 400, nothing changes.
   const badKnobs = (reply: FastifyReply, error: unknown): FastifyReply =>
-    reply.code(400).send({ error: (error as Error).message });
+    sendError(reply, 400, adminErrorBody((error as Error).message));
 
   app.get('/__sim/misbehaviour', async () => server.misbehaviour.toJSON());
 

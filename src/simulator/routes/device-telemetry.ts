@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { operations } from '../../enphase/api-types.js';
 import type { SimContext } from '../context.js';
+import { errorBody, sendError } from '../error-bodies.js';
 import type { BatteryType } from '../model/profile.js';
 import { intervalEnds, telemetryWindowOr422, windowFields } from './shared.js';
 import { FIVE_MIN_RULES, QUARTER_RULES } from './telemetry.js';
@@ -18,10 +19,7 @@ export function registerDeviceTelemetryRoutes(app: FastifyInstance, ctx: SimCont
     if (!system) return reply;
     const serial = (request.params as { serial_no: string }).serial_no;
     const index = system.micros.findIndex((m) => m.serial === serial);
-    if (index < 0)
-      return reply
-        .code(404)
-        .send({ message: 'Not Found', details: `Micro not found for {:id=>"${serial}"}`, code: 404 });
+    if (index < 0) return sendError(reply, 404, errorBody(404, `Micro not found for {:id=>"${serial}"}`));
     const window = telemetryWindowOr422(ctx, request, reply, system, FIVE_MIN_RULES);
     if (!window) return reply;
     const model = ctx.fleet.model(system.id);
@@ -53,11 +51,7 @@ export function registerDeviceTelemetryRoutes(app: FastifyInstance, ctx: SimCont
       const serial = (request.params as { serial_no: string }).serial_no;
       const index = system.batteries.findIndex((b) => b.serial === serial && b.type === type);
       if (index < 0) {
-        return reply.code(404).send({
-          message: 'Not Found',
-          details: `${LABEL[type]} not found for {:id=>"${serial}"}`,
-          code: 404,
-        });
+        return sendError(reply, 404, errorBody(404, `${LABEL[type]} not found for {:id=>"${serial}"}`));
       }
       const window = telemetryWindowOr422(ctx, request, reply, system, QUARTER_RULES);
       if (!window) return reply;

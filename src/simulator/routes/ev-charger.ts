@@ -1,11 +1,6 @@
 // The EV charger GETs: devices, events, sessions, schedules, daily lifetime and 15-minute
 // telemetry (GET /api/v4/systems/{system_id}/ev_charger/...). Start/stop charging are out of scope.
-//
-// The charging model is a pure function of (seed, system, charger, local day): on about half of
-// the days the car is plugged in in the evening (local time), charges 4–30 kWh at the charger's
-// power, and stays plugged in for a while after. Every figure the endpoints give comes from that
-// one schedule, so daily lifetime values are the sums of the day's 15-minute telemetry, sessions
-// carry the same energy, and events mark the same start and stop times.
+// Every figure comes from the charging model (model/ev-charging.ts).
 //
 // The spec declares their 200 body as application/octet-stream (holding JSON): a request whose
 // Accept header does not allow it gets 406 (content-negotiation.ts).
@@ -25,197 +20,23 @@ import type {
 } from '../../enphase/api-types.js';
 import { declaredMediaType } from '../content-negotiation.js';
 import type { SimContext } from '../context.js';
+import { evErrorBody, sendError } from '../error-bodies.js';
 import { intParam, stringParam } from '../context.js';
-import { stringCode, unit } from '../model/hash.js';
+import {
+  chargerSchedule,
+  chargingEvents,
+  completedSessions,
+  dailyEnergies,
+  intervalEnergies,
+  sessionValue,
+} from '../model/ev-charging.js';
 import type { SystemProfile } from '../model/profile.js';
-import { addDays, localDate, localMidnight, startOfLocalDay } from '../model/zone.js';
 
-const EV_SALT = stringCode('ev-charger');
 const DAY = 86_400;
 const INTERVAL = 900;
-const PLUG_IN_PROBABILITY = 0.5;
-/** Miles a typical EV drives per kWh (for `miles_added`), and the tariff per kWh (for `cost`). */
-const MILES_PER_KWH = 3.5;
-const PRICE_PER_KWH = 0.25;
-
-export interface ChargingSession {
-  serial: string;
-  /** Plug-in, epoch s. Charging starts at once. */
-  start: number;
-  /** End of charging, epoch s. */
-  chargeEnd: number;
-  /** Unplug, epoch s (≥ chargeEnd). */
-  end: number;
-  powerW: number;
-  energyWh: number;
-}
-
-/** Charger power by system: a 16 A, 32 A or 40 A circuit at 240 V. */
-export function chargerPowerW(seed: number, system: SystemProfile, serial: string): number {
-  const options = [3_840, 7_680, 9_600];
-  return options[Math.floor(unit(seed, EV_SALT, system.id, stringCode(serial), 1) * options.length)] ?? 7_680;
-}
-
-const installedCache = new Map<string, number>();
-
-/** The day (epoch s of local midnight) the charger was installed: after the system, never before. */
-export function chargerInstalledAt(seed: number, system: SystemProfile, serial: string): number {
-  const key = `${seed}:${system.id}:${serial}`;
-  let at = installedCache.get(key);
-  if (at === undefined) {
-    const days = Math.floor(unit(seed, EV_SALT, system.id, stringCode(serial), 2) * 120);
-    at = startOfLocalDay(system.place.timezone, system.operationalAt + days * DAY);
-    if (installedCache.size > 10_000) installedCache.clear();
-    installedCache.set(key, at);
-  }
-  return at;
-}
-
-interface LocalDay {
-  iso: string;
-  midnight: number;
-  next: number;
-}
-
-/** The local days (YYYY-MM-DD, midnight, next midnight) from the day of `from` to the day of `to`. */
-function localDays(system: SystemProfile, from: number, to: number): LocalDay[] {
-  const zone = system.place.timezone;
-  const out: LocalDay[] = [];
-  let iso = localDate(zone, from);
-  let midnight = localMidnight(zone, iso);
-  while (midnight <= to) {
-    const nextIso = addDays(iso, 1);
-    const next = localMidnight(zone, nextIso);
-    out.push({ iso, midnight, next });
-    iso = nextIso;
-    midnight = next;
-  }
-  return out;
-}
-
-/** The session of one local day, if the car is plugged in that day. */
-function sessionOnDay(
-  seed: number,
-  system: SystemProfile,
-  serial: string,
-  day: LocalDay,
-): ChargingSession | undefined {
-  if (day.midnight < chargerInstalledAt(seed, system, serial)) return undefined;
-  const dayNumber =
-    Date.UTC(Number(day.iso.slice(0, 4)), Number(day.iso.slice(5, 7)) - 1, Number(day.iso.slice(8, 10))) /
-    86_400_000;
-  const u = (k: number): number => unit(seed, EV_SALT, system.id, stringCode(serial), 10 + k, dayNumber);
-  if (u(0) >= PLUG_IN_PROBABILITY) return undefined;
-  const powerW = chargerPowerW(seed, system, serial);
-  const energyWh = Math.round(4_000 + 26_000 * u(1) * u(2)); // mostly short top-ups
-  const start = day.midnight + 17 * 3600 + Math.floor(u(3) * 5 * 3600); // 17:00–22:00 local
-  const chargeEnd = start + Math.round((energyWh / powerW) * 3600);
-  const end = chargeEnd + Math.round(1800 + u(4) * 9 * 3600);
-  return { serial, start, chargeEnd, end, powerW, energyWh };
-}
-
-/** Sessions that plugged in during [from, to] (epoch s), oldest first. */
-export function sessionsBetween(
-  seed: number,
-  system: SystemProfile,
-  serial: string,
-  from: number,
-  to: number,
-): ChargingSession[] {
-  return localDays(system, from, to)
-    .map((d) => sessionOnDay(seed, system, serial, d))
-    .filter((s): s is ChargingSession => s !== undefined && s.start >= from && s.start <= to);
-}
-
-/** Energy (Wh, unrounded) the given sessions delivered in [a, b) epoch s. */
-function energyIn(sessions: readonly ChargingSession[], a: number, b: number): number {
-  let wh = 0;
-  for (const s of sessions) {
-    const overlap = Math.min(b, s.chargeEnd) - Math.max(a, s.start);
-    if (overlap > 0) wh += (s.powerW * overlap) / 3600;
-  }
-  return wh;
-}
-
-/** Sessions that may deliver energy in [a, b): charging lasts less than a day, so look 2 days back. */
-function sessionsTouching(
-  seed: number,
-  system: SystemProfile,
-  serial: string,
-  a: number,
-  b: number,
-): ChargingSession[] {
-  return sessionsBetween(seed, system, serial, a - 2 * DAY, b).filter((s) => s.chargeEnd > a);
-}
-
-/** The charger's power (W) at `tSec`: for the household load and live data. */
-export function evPowerAt(seed: number, system: SystemProfile, serial: string, tSec: number): number {
-  const s = sessionsTouching(seed, system, serial, tSec, tSec + 1).find(
-    (x) => x.start <= tSec && tSec < x.chargeEnd,
-  );
-  return s ? s.powerW : 0;
-}
-
-/** 15-minute interval energies (Wh, integers) for intervals ending in (start, end]. */
-export function intervalEnergies(
-  seed: number,
-  system: SystemProfile,
-  serial: string,
-  start: number,
-  end: number,
-): { end_at: number; consumption: number }[] {
-  const sessions = sessionsTouching(seed, system, serial, start, end);
-  const out: { end_at: number; consumption: number }[] = [];
-  for (let t = start + INTERVAL; t <= end; t += INTERVAL) {
-    out.push({ end_at: t, consumption: Math.round(energyIn(sessions, t - INTERVAL, t)) });
-  }
-  return out;
-}
-
-/**
- * Daily energies (Wh) for the local days from the day of `first` to the day of `last`: each the
- * sum of that day's rounded interval values, so a client summing telemetry gets exactly the
- * lifetime figure.
- */
-export function dailyEnergies(
-  seed: number,
-  system: SystemProfile,
-  serial: string,
-  first: number,
-  last: number,
-): number[] {
-  const days = localDays(system, first, last);
-  const sessions = sessionsTouching(seed, system, serial, first, days.at(-1)?.next ?? first);
-  return days.map((d) => {
-    let sum = 0;
-    for (let t = d.midnight + INTERVAL; t <= d.next; t += INTERVAL)
-      sum += Math.round(energyIn(sessions, t - INTERVAL, t));
-    return sum;
-  });
-}
-
-// ------------------------------------------------------------------ request helpers
-
-const EV_MESSAGES: Record<number, string> = {
-  400: 'Bad request',
-  401: 'Not Authorized',
-  403: 'Forbidden',
-  500: 'Internal Server Error',
-};
-
-/**
- * The error body of the EV charger operations: `code` is a string there ("401"), unlike the other
- * operations. The gateway (server.ts) should use it for the 401s of these routes too.
- */
-export function evErrorBody(
-  status: number,
-  details: string | string[],
-): { message: string; code: string; details: string | string[] } {
-  return { message: EV_MESSAGES[status] ?? 'Error', code: String(status), details };
-}
 
 function badRequest(reply: FastifyReply, details: string | string[]): FastifyReply {
-  return reply.code(400).type('application/json').send(evErrorBody(400, details));
+  return sendError(reply, 400, evErrorBody(400, details));
 }
 
 function evSystem(ctx: SimContext, request: FastifyRequest): SystemProfile | undefined {
@@ -256,39 +77,6 @@ function yesterdayMidnight(system: SystemProfile, nowSec: number): number {
     .startOf('day')
     .minus({ days: 1 })
     .toSeconds();
-}
-
-const historyCache = new Map<string, { day: string; sessions: ChargingSession[] }>();
-
-/** Every session of the charger up to the end of today (local), oldest first; cached per day. */
-function sessionHistory(
-  seed: number,
-  system: SystemProfile,
-  serial: string,
-  nowSec: number,
-): ChargingSession[] {
-  const key = `${seed}:${system.id}:${serial}`;
-  const day = localDate(system.place.timezone, nowSec);
-  const cached = historyCache.get(key);
-  if (cached && cached.day === day) return cached.sessions;
-  const sessions = sessionsBetween(
-    seed,
-    system,
-    serial,
-    chargerInstalledAt(seed, system, serial),
-    nowSec + DAY,
-  );
-  if (historyCache.size >= 256) historyCache.delete(historyCache.keys().next().value!);
-  historyCache.set(key, { day, sessions });
-  return sessions;
-}
-
-/** Every completed session of the charger at `now`, newest first. */
-function completedSessions(ctx: SimContext, system: SystemProfile, serial: string): ChargingSession[] {
-  const now = ctx.nowSec();
-  return sessionHistory(ctx.fleet.seed, system, serial, now)
-    .filter((s) => s.end <= now)
-    .reverse();
 }
 
 // ------------------------------------------------------------------ routes
@@ -335,28 +123,13 @@ export function registerEvChargerRoutes(app: FastifyInstance, ctx: SimContext): 
       if (serialFilter !== undefined && !system.evChargerSerials.includes(serialFilter)) {
         return badRequest(reply, ['Invalid serial_num']);
       }
-      const now = ctx.nowSec();
       const serials = serialFilter !== undefined ? [serialFilter] : system.evChargerSerials;
-      const all: SchemaEventDetail[] = serials
-        .flatMap((serial) =>
-          completedSessions(ctx, system, serial).flatMap((s) => [
-            // newest first: the stop of a session comes before its start
-            {
-              status: 'Info' as const,
-              triggered_date: s.chargeEnd,
-              cleared_date: s.chargeEnd,
-              details: `Charging stopped on IQ EV Charger (SNo. ${serial}).`,
-            },
-            {
-              status: 'Info' as const,
-              triggered_date: s.start,
-              cleared_date: s.start,
-              details: `Charging started on IQ EV Charger (SNo. ${serial}).`,
-            },
-          ]),
-        )
-        .filter((e) => (e.triggered_date ?? 0) <= now)
-        .sort((a, b) => (b.triggered_date ?? 0) - (a.triggered_date ?? 0));
+      const all = chargingEvents(seed(), system, serials, ctx.nowSec()).map((e): SchemaEventDetail => ({
+        status: 'Info',
+        triggered_date: e.at,
+        cleared_date: e.at,
+        details: `Charging ${e.kind} on IQ EV Charger (SNo. ${e.serial}).`,
+      }));
       const body: SchemaEvEventsResponse = {
         count: all.length,
         events: all.slice(page.offset, page.offset + page.limit),
@@ -374,21 +147,24 @@ export function registerEvChargerRoutes(app: FastifyInstance, ctx: SimContext): 
       if (!found) return badRequest(reply, ['Invalid system_id or serial_no']);
       const page = paging(request.query);
       if (!page) return badRequest(reply, ['Invalid offset/limit']);
-      const sessions = completedSessions(ctx, found.system, found.serial);
+      const sessions = completedSessions(seed(), found.system, found.serial, ctx.nowSec());
       const body: SchemaChargeSessionDetailsResponse = {
         count: sessions.length,
         system_id: found.system.id,
         sessions: sessions
           .slice(page.offset, page.offset + page.limit)
-          .map((s): SchemaChargeSessionDetail => ({
-            start_time: s.start,
-            end_time: s.end,
-            duration: s.end - s.start,
-            energy_added: Math.round(s.energyWh / 10) / 100, // kWh, 2 decimals
-            charge_time: s.chargeEnd - s.start,
-            miles_added: Math.round((s.energyWh / 1000) * MILES_PER_KWH * 10) / 10,
-            cost: Math.round((s.energyWh / 1000) * PRICE_PER_KWH * 100) / 100,
-          })),
+          .map((s): SchemaChargeSessionDetail => {
+            const value = sessionValue(s.energyWh);
+            return {
+              start_time: s.start,
+              end_time: s.end,
+              duration: s.end - s.start,
+              energy_added: Math.round(s.energyWh / 10) / 100, // kWh, 2 decimals
+              charge_time: s.chargeEnd - s.start,
+              miles_added: Math.round(value.miles * 10) / 10,
+              cost: Math.round(value.cost * 100) / 100,
+            };
+          }),
       };
       return body;
     },
@@ -400,9 +176,8 @@ export function registerEvChargerRoutes(app: FastifyInstance, ctx: SimContext): 
     async (request, reply) => {
       const found = evCharger(ctx, request);
       if (!found) return badRequest(reply, 'Invalid system_id or serial_no');
-      const u = (k: number): number =>
-        unit(seed(), EV_SALT, found.system.id, stringCode(found.serial), 50 + k);
-      const offPeakStart = 22 + Math.floor(u(1) * 3); // 22:00–00:00
+      const schedule = chargerSchedule(seed(), found.system, found.serial);
+      const offPeakStart = schedule.offPeakStartHour;
       const hour = (h: number): string => `${h % 24}:00`;
       const body: SchemaSchedulesBodyResponse = {
         system_id: found.system.id,
@@ -418,8 +193,8 @@ export function registerEvChargerRoutes(app: FastifyInstance, ctx: SimContext): 
               { days: [6, 7], start_time: hour(10), end_time: hour(15), charging_level: 80 },
             ],
             type: 'Custom',
-            is_active: u(2) < 0.5,
-            reminder_flag: u(3) < 0.5,
+            is_active: schedule.active,
+            reminder_flag: schedule.reminder,
             reminder_timer: 10,
           },
         ],

@@ -2,45 +2,14 @@
 // the sum of that day's intervals as seen now (so the last days fill in as devices report).
 import type { FastifyInstance } from 'fastify';
 import type { SimContext } from '../context.js';
-import { dailyTotal, type DailyKind } from '../model/daily.js';
-import type { SystemProfile } from '../model/profile.js';
+import { dailyTotal, meterStartDate, type DailyKind } from '../model/daily.js';
 import type { SystemModel } from '../model/system-model.js';
-import { addDays, localDate, localMidnight } from '../model/zone.js';
+import { localDays, type LocalDay } from '../model/local-time.js';
 import { lifetimeDays } from '../windows.js';
 import { systemMeta, windowOr422 } from './shared.js';
 
-/** The local days first..last (ISO dates) with their [start, end) epoch seconds. */
-function daysOf(
-  system: SystemProfile,
-  first: string,
-  last: string,
-): { date: string; start: number; end: number }[] {
-  const zone = system.place.timezone;
-  const days: { date: string; start: number; end: number }[] = [];
-  let start = localMidnight(zone, first);
-  for (let date = first; date <= last;) {
-    const next = addDays(date, 1);
-    const end = localMidnight(zone, next);
-    days.push({ date, start, end });
-    date = next;
-    start = end;
-  }
-  return days;
-}
-
-function series(
-  model: SystemModel,
-  kind: DailyKind,
-  days: ReturnType<typeof daysOf>,
-  nowSec: number,
-): number[] {
+function series(model: SystemModel, kind: DailyKind, days: readonly LocalDay[], nowSec: number): number[] {
   return days.map((d) => dailyTotal(model, kind, d.start, d.end, nowSec));
-}
-
-/** The first full local day after the production meter was installed (the spec's meter_start_date). */
-export function meterStartDate(system: SystemProfile): string | undefined {
-  const meter = system.productionMeter;
-  return meter ? addDays(localDate(system.place.timezone, meter.startAt), 1) : undefined;
 }
 
 export function registerLifetimeRoutes(app: FastifyInstance, ctx: SimContext): void {
@@ -51,7 +20,7 @@ export function registerLifetimeRoutes(app: FastifyInstance, ctx: SimContext): v
     if (!range) return reply;
     const now = ctx.nowSec();
     const model = ctx.fleet.model(system.id);
-    const days = daysOf(system, range.first, range.last);
+    const days = localDays(range.first, range.last, system.place.timezone);
     const micro = series(model, 'production_micro', days, now);
     const meterStart = meterStartDate(system);
     const meter = meterStart
@@ -79,7 +48,7 @@ export function registerLifetimeRoutes(app: FastifyInstance, ctx: SimContext): v
     if (!system) return reply;
     const range = windowOr422(ctx, reply, lifetimeDays(request.query, system, ctx.nowSec()));
     if (!range) return reply;
-    const days = system.consumptionMeter ? daysOf(system, range.first, range.last) : [];
+    const days = system.consumptionMeter ? localDays(range.first, range.last, system.place.timezone) : [];
     return {
       system_id: system.id,
       start_date: range.first,
@@ -93,7 +62,7 @@ export function registerLifetimeRoutes(app: FastifyInstance, ctx: SimContext): v
     if (!system) return reply;
     const range = windowOr422(ctx, reply, lifetimeDays(request.query, system, ctx.nowSec()));
     if (!range) return reply;
-    const days = system.batteries.length > 0 ? daysOf(system, range.first, range.last) : [];
+    const days = system.batteries.length > 0 ? localDays(range.first, range.last, system.place.timezone) : [];
     const model = ctx.fleet.model(system.id);
     return {
       system_id: system.id,
@@ -110,7 +79,7 @@ export function registerLifetimeRoutes(app: FastifyInstance, ctx: SimContext): v
       if (!system) return reply;
       const range = windowOr422(ctx, reply, lifetimeDays(request.query, system, ctx.nowSec()));
       if (!range) return reply;
-      const days = system.consumptionMeter ? daysOf(system, range.first, range.last) : [];
+      const days = system.consumptionMeter ? localDays(range.first, range.last, system.place.timezone) : [];
       return {
         system_id: system.id,
         start_date: range.first,

@@ -1,130 +1,41 @@
 // Live status: GET /systems/{id}/live_data (a server-sent-event stream) and
 // GET /systems/{id}/latest_telemetry (each device's last reported power).
 //
-// Both read the model at the simulated `now`: PV from the micros' 5-minute truth, household load
-// (plus the EV charger while it charges) and battery flows from the 15-minute truth, grid as the
-// balance of the three. Instantaneous power is taken as the interval's mean power.
+// Both read the system's powers at the simulated `now` from model/live-power.ts.
 //
 // live_data: the spec describes one event as `{data: {...}}`, i.e. the SSE `data:` field carries
 // `{data: {...powers}, timestamp_epoch, timestamp_utc, type: 'response'}`. One event per second
 // (wall clock) for `duration` seconds (header, 30–900, default 30). Its errors are not the usual
-// `{message, details, code}` but `{error: {code, details, message, status}, timestamp_epoch, ...}`,
-// with codes of its own (461–473): an unknown system is 468, not 404.
+// `{message, details, code}` but `{error: {code, details, message, status}, timestamp_epoch, ...}`
+// (error-bodies.ts), with codes of its own (461–473): an unknown system is 468, not 404.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PassThrough } from 'node:stream';
 import type { operations } from '../../enphase/api-types.js';
 import type { SimContext } from '../context.js';
-import { SALT, hash32, stringCode, unit } from '../model/hash.js';
+import { liveErrorBody, liveTimestamps, sendError, type LiveErrorCode } from '../error-bodies.js';
+import { batterySettings, gridState, hasEncharge } from '../model/config.js';
+import { SALT, hash32 } from '../model/hash.js';
+import { batteryPowersW, livePowers, liveUnavailable } from '../model/live-power.js';
 import type { SystemProfile } from '../model/profile.js';
 import { lastReportAt } from '../model/reporting.js';
-import { batterySettings, gridState } from './config.js';
-import { evPowerAt } from './ev-charger.js';
-import { eventsBetween } from './events.js';
 
 type LatestBody = operations['getLatestSystemTelemetry']['responses'][200]['content']['application/json'];
 type LatestDevice = NonNullable<LatestBody['devices']>[string][number];
 
-const FIVE_MIN = 300;
-const QUARTER = 900;
-const DAY = 86_400;
-const LIVE_SALT = stringCode('live');
 const EVENT_EVERY_MS = 1_000;
-
-export interface LivePowers {
-  pvW: number;
-  /** Household load including EV charging; null without a consumption meter (nothing measures it). */
-  consumptionW: number | null;
-  /** Positive discharging, negative charging (the spec's sign); null without battery. */
-  batteryW: number | null;
-  socPct: number | null;
-  /** Positive import, negative export; null without a consumption meter. */
-  gridW: number | null;
-}
-
-/** The system's powers at `tSec` from the model (with a little per-second flicker on PV and load). */
-export function livePowers(ctx: SimContext, system: SystemProfile, tSec: number): LivePowers {
-  const model = ctx.fleet.model(system.id);
-  const seed = ctx.fleet.seed;
-  const flicker = (k: number): number => 1 + 0.02 * (unit(seed, LIVE_SALT, system.id, tSec, k) - 0.5);
-  const fiveEnd = Math.floor(tSec / FIVE_MIN) * FIVE_MIN + FIVE_MIN;
-  const quarterEnd = Math.floor(tSec / QUARTER) * QUARTER + QUARTER;
-  const pvW = Math.round(model.microSumWh(fiveEnd) * 12 * flicker(1));
-  const evW = system.evChargerSerials.reduce((sum, serial) => sum + evPowerAt(seed, system, serial, tSec), 0);
-  const loadW = Math.round(model.loadWh(quarterEnd) * 4 * flicker(2)) + evW;
-  let batteryW: number | null = null;
-  let socPct: number | null = null;
-  if (system.batteries.length > 0) {
-    const b = model.batteryPooled(quarterEnd);
-    batteryW = Math.round((b.dischargeWh - b.chargeWh) * 4);
-    socPct = Math.round(b.socPct);
-  }
-  const measured = system.consumptionMeter !== null;
-  return {
-    pvW,
-    consumptionW: measured ? loadW : null,
-    batteryW,
-    socPct,
-    gridW: measured ? loadW - pvW - (batteryW ?? 0) : null,
-  };
-}
 
 // ------------------------------------------------------------------ live_data
 
-function utcStamp(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace('Z', ''); // 2023-03-17 08:25:08.556
+function liveError(reply: FastifyReply, code: LiveErrorCode, nowMs: number): FastifyReply {
+  return sendError(reply, code, liveErrorBody(code, nowMs));
 }
 
-const LIVE_ERRORS = {
-  401: ['Access token is invalid', 'UNAUTHORIZED', 'authentication_error'],
-  403: ['User is not authorized', 'FORBIDDEN', 'authorization_error'],
-  429: ['Too Many Requests', 'TOO_MANY_REQUESTS', 'request_exceeded_error'],
-  461: ['Duration cannot be less than 30', 'INVALID_DURATION', 'validation_error'],
-  462: ['Duration cannot be greater than 900', 'INVALID_DURATION', 'validation_error'],
-  463: ['Duration must be an integer', 'INVALID_DURATION', 'validation_error'],
-  468: ["System ID doesn't exist", 'INVALID_SYSTEM_ID', 'validation_error'],
-  472: ['The system doesn’t support live stream', 'LIVE_STREAM_NOT_SUPPORTED', 'validation_error'],
-  473: ['IQ gateway is not reporting', 'IQ_GATEWAY_NOT_REPORTING', 'site_connectivity_error'],
-} as const;
-
-/**
- * The body live_data answers errors with. The gateway (server.ts) should use it for the 401/403/
- * 429 of this route too: live_data's errors are not the usual {message, details, code}.
- */
-export type LiveErrorCode = keyof typeof LIVE_ERRORS;
-
-export function liveErrorBody(code: LiveErrorCode, nowMs: number): Record<string, unknown> {
-  const [message, status, type] = LIVE_ERRORS[code];
-  return {
-    error: { code, details: [{}], message, status },
-    timestamp_epoch: nowMs,
-    timestamp_utc: utcStamp(nowMs),
-    type,
-  };
-}
-
-function liveError(reply: FastifyReply, code: keyof typeof LIVE_ERRORS, nowMs: number): FastifyReply {
-  return reply.code(code).type('application/json').send(liveErrorBody(code, nowMs));
-}
-
-/** Why a system cannot stream (the spec's 472/473), or undefined when it can. */
-export function liveUnavailable(
-  ctx: SimContext,
-  system: SystemProfile,
-  nowSec: number,
-): 472 | 473 | undefined {
-  // "site must have an active production meter; with a battery, also a consumption meter"
-  if (!system.productionMeter || nowSec < system.productionMeter.startAt) return 472;
-  if (system.batteries.length > 0 && !system.consumptionMeter) return 472;
-  const offline = eventsBetween(ctx.fleet.seed, system, nowSec - 5 * DAY, nowSec, nowSec).some(
-    (e) => e.type.key === 'envoy_no_report' && e.end !== null && e.end > nowSec,
-  );
-  return offline ? 473 : undefined;
-}
+/** The spec's code for a system that cannot stream. */
+const UNAVAILABLE_CODE = { unsupported: 472, 'gateway offline': 473 } as const;
 
 export function liveEvent(ctx: SimContext, system: SystemProfile, nowMs: number): Record<string, unknown> {
   const nowSec = Math.floor(nowMs / 1000);
-  const p = livePowers(ctx, system, nowSec);
-  const hasEncharge = system.batteries.some((b) => b.type === 'encharge');
+  const p = livePowers(ctx.fleet, system, nowSec);
   const data: Record<string, unknown> = {
     system_id: system.id,
     envoy_serial_number: [system.envoySerial],
@@ -136,8 +47,8 @@ export function liveEvent(ctx: SimContext, system: SystemProfile, nowMs: number)
   if (p.gridW !== null) data.grid_power = p.gridW;
   if (p.batteryW !== null) data.battery_power = p.batteryW;
   if (p.socPct !== null) data.battery_soc = p.socPct;
-  if (hasEncharge) data.battery_mode = batterySettings(ctx.fleet.seed, system).mode;
-  return { data, timestamp_epoch: nowMs, timestamp_utc: utcStamp(nowMs), type: 'response' };
+  if (hasEncharge(system)) data.battery_mode = batterySettings(ctx.fleet.seed, system).mode;
+  return { data, ...liveTimestamps(nowMs), type: 'response' };
 }
 
 function parseDuration(request: FastifyRequest): number | 461 | 462 | 463 {
@@ -165,7 +76,7 @@ function operationalMode(powerW: number): string {
 export function latestTelemetry(ctx: SimContext, system: SystemProfile, nowSec: number): LatestBody {
   const seed = ctx.fleet.seed;
   const reportedAt = lastReportAt(system, nowSec);
-  const p = livePowers(ctx, system, reportedAt);
+  const p = livePowers(ctx.fleet, system, reportedAt);
   const devices: Record<string, LatestDevice[]> = {};
   const meter = (kind: number, name: string, power: number): LatestDevice[] =>
     [1, 2, 3].map((channel) => ({
@@ -181,7 +92,7 @@ export function latestTelemetry(ctx: SimContext, system: SystemProfile, nowSec: 
   if (system.consumptionMeter && p.consumptionW !== null)
     meters.push(...meter(2, 'consumption', p.consumptionW));
   if (meters.length > 0) devices.meters = meters;
-  const capacity = system.batteries.reduce((sum, b) => sum + b.capacityWh, 0);
+  const batteryW = batteryPowersW(system, p.batteryW ?? 0);
   for (const [kind, key, label] of [
     ['encharge', 'encharges', 'Encharge'],
     ['acb', 'acbs', 'ACB'],
@@ -190,7 +101,7 @@ export function latestTelemetry(ctx: SimContext, system: SystemProfile, nowSec: 
       .map((b, n) => ({ b, n }))
       .filter(({ b }) => b.type === kind)
       .map(({ b, n }) => {
-        const power = Math.round(((p.batteryW ?? 0) * b.capacityWh) / capacity);
+        const power = batteryW[n]!;
         return {
           id: deviceId(seed, system, 3, n),
           name: `${label} ${b.serial}`,
@@ -221,8 +132,8 @@ export function registerLiveRoutes(app: FastifyInstance, ctx: SimContext): void 
     const duration = parseDuration(request);
     if (duration === 461 || duration === 462 || duration === 463)
       return liveError(reply, duration, ctx.now());
-    const unavailable = liveUnavailable(ctx, system, ctx.nowSec());
-    if (unavailable) return liveError(reply, unavailable, ctx.now());
+    const unavailable = liveUnavailable(ctx.fleet, system, ctx.nowSec());
+    if (unavailable) return liveError(reply, UNAVAILABLE_CODE[unavailable], ctx.now());
 
     const stream = new PassThrough();
     const deadline = Date.now() + duration * 1000;

@@ -2,6 +2,7 @@
 // (code exchange and refresh, HTTP Basic client credentials) and the authorize redirect.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimContext } from '../context.js';
+import { oauthErrorBody, sendError } from '../error-bodies.js';
 import type { TokenPair, TokenStore } from '../tokens.js';
 
 type Params = Record<string, string | undefined>;
@@ -21,7 +22,7 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
 }
 
 function oauthError(reply: FastifyReply, status: number, error: string, description: string): FastifyReply {
-  return reply.code(status).send({ error, error_description: description });
+  return sendError(reply, status, oauthErrorBody(error, description));
 }
 
 export function tokenResponse(ctx: SimContext, pair: TokenPair): Record<string, unknown> {

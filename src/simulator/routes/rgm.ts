@@ -3,44 +3,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { operations } from '../../enphase/api-types.js';
 import { intParam, type SimContext } from '../context.js';
-import { dailyTotal } from '../model/daily.js';
-import type { SystemProfile } from '../model/profile.js';
-import { MAX_DELAY_SEC } from '../model/reporting.js';
-import type { SystemModel } from '../model/system-model.js';
-import { addDays, localDate, localMidnight } from '../model/zone.js';
+import { lastMeterReadAt, meterRegisterWh } from '../model/meter-register.js';
+import { meterLegs, splitOverLegs } from '../model/split-phase.js';
 import { rgmWindow } from '../windows.js';
 import { intervalEnds, systemMeta, windowOr422 } from './shared.js';
 
 type RgmBody = operations['getRgmStats']['responses'][200]['content']['application/json'];
 type ReadingsBody = operations['getProductionMeterReadings']['responses'][200]['content']['application/json'];
-
-/** US meters measure both legs of a split-phase service: one channel each. */
-function channels(system: SystemProfile): number {
-  return system.place.country === 'US' ? 2 : 1;
-}
-
-/** Register value (Wh) of the production meter at the end of the interval ending readAt (the truth). */
-function meterRegisterWh(model: SystemModel, system: SystemProfile, readAt: number): number {
-  const meter = system.productionMeter!;
-  const zone = system.place.timezone;
-  const settledForever = Number.MAX_SAFE_INTEGER;
-  let total = 0;
-  // Whole local days from installation to the day of readAt (each cached once settled), then the rest.
-  let date = localDate(zone, meter.startAt);
-  let start = localMidnight(zone, date);
-  const lastDayStart = localMidnight(zone, localDate(zone, readAt - 1));
-  while (start < lastDayStart) {
-    const next = addDays(date, 1);
-    const end = localMidnight(zone, next);
-    total += dailyTotal(model, 'production_meter', start, end, settledForever);
-    date = next;
-    start = end;
-  }
-  for (let t = Math.max(lastDayStart, meter.startAt - (meter.startAt % 900)) + 900; t <= readAt; t += 900) {
-    if (t > meter.startAt) total += model.productionMeterWh(t);
-  }
-  return total;
-}
 
 export function registerRgmRoutes(app: FastifyInstance, ctx: SimContext): void {
   app.get('/api/v4/systems/:system_id/rgm_stats', async (request, reply) => {
@@ -52,14 +21,12 @@ export function registerRgmRoutes(app: FastifyInstance, ctx: SimContext): void {
     const now = ctx.nowSec();
     const intervals: NonNullable<RgmBody['intervals']> = [];
     const perChannel: { channel: number; end_at: number; wh_del: number; curr_w: number }[] = [];
-    const legs = channels(system);
+    const legs = meterLegs(system);
     for (const endAt of intervalEnds(window.start, window.end, 900)) {
       const v = model.productionMeter(endAt, now);
       if (!v) continue;
       intervals.push({ end_at: endAt, devices_reporting: v.devicesReporting, wh_del: v.enwh });
-      const first = legs === 1 ? v.enwh : Math.ceil(v.enwh / 2);
-      const parts = legs === 1 ? [first] : [first, v.enwh - first];
-      parts.forEach((wh, i) =>
+      splitOverLegs(v.enwh, legs).forEach((wh, i) =>
         perChannel.push({ channel: i + 1, end_at: endAt, wh_del: wh, curr_w: wh * 4 }),
       );
     }
@@ -98,22 +65,9 @@ export function registerRgmRoutes(app: FastifyInstance, ctx: SimContext): void {
     const model = ctx.fleet.model(system.id);
     const meter = system.productionMeter;
     const readings: ReadingsBody['meter_readings'] = [];
-    if (meter) {
-      // The last interval at or before `end` the meter has reported (it reports within 12 h).
-      let readAt: number | undefined;
-      for (let t = end - (end % 900); t > end - MAX_DELAY_SEC - 900 && t > meter.startAt; t -= 900) {
-        if (model.productionMeter(t, now)) {
-          readAt = t;
-          break;
-        }
-      }
-      if (readAt !== undefined)
-        readings.push({
-          serial_num: meter.serial,
-          value: meterRegisterWh(model, system, readAt),
-          read_at: readAt,
-        });
-    }
+    const readAt = lastMeterReadAt(model, end, now);
+    if (meter && readAt !== undefined)
+      readings.push({ serial_num: meter.serial, value: meterRegisterWh(model, readAt), read_at: readAt });
     const body: ReadingsBody = {
       system_id: system.id,
       meter_readings: readings,

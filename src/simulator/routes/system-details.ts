@@ -2,13 +2,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { operations } from '../../enphase/api-types.js';
 import { intParam, stringParam, type SimContext } from '../context.js';
-import { dailyTotal } from '../model/daily.js';
+import { errorBody, sendError } from '../error-bodies.js';
 import { SALT, hash32 } from '../model/hash.js';
 import type { SystemProfile } from '../model/profile.js';
 import { lastReportAt } from '../model/reporting.js';
-import type { SystemModel } from '../model/system-model.js';
-import { localDate, localMidnight, addDays } from '../model/zone.js';
-import { meterStartDate } from './lifetime.js';
+import {
+  latestMicroInterval,
+  lifetimeEstimateWh,
+  microEnergyToday,
+  productionToday,
+} from '../model/summary.js';
 
 type SummaryBody = operations['getSystemSummary']['responses'][200]['content']['application/json'];
 type DevicesBody = operations['listSystemDevices']['responses'][200]['content']['application/json'];
@@ -19,63 +22,20 @@ function deviceId(system: SystemProfile, kind: number, n: number): number {
   return 1_000_000_000 + (hash32(0, SALT.profile, system.id, kind, n) % 1_000_000_000);
 }
 
-/** Latest reported 5-min interval at or before now (searching back 12 h), if any. */
-function latestMicroInterval(
-  model: SystemModel,
-  nowSec: number,
-): { endAt: number; powr: number } | undefined {
-  for (let t = nowSec - (nowSec % 300); t > nowSec - 12 * 3600; t -= 300) {
-    const v = model.productionMicro(t, nowSec);
-    if (v) return { endAt: t, powr: v.powr };
-  }
-  return undefined;
-}
-
-/** 3 h 5 min: samples drift through every time of day instead of hitting the same hours. */
-const SAMPLE_STEP_SEC = 11_100;
-const estimates = new WeakMap<SystemModel, { next: number; total: number }>();
-
-/**
- * Lifetime production estimate for the summary: one 5-minute sample every 3 h 5 min, scaled by
- * the intervals it stands for, summed incrementally per system. Exact sums would cost a full
- * lifetime series per system at each discovery; the summary's figure is informational, the daily
- * series are the exact source.
- */
-function lifetimeEstimateWh(model: SystemModel, nowSec: number): number {
-  const first = model.system.operationalAt + 300;
-  let state = estimates.get(model);
-  if (!state || state.next - SAMPLE_STEP_SEC > nowSec) state = { next: first, total: 0 };
-  for (; state.next <= nowSec; state.next += SAMPLE_STEP_SEC)
-    state.total += model.microSumWh(state.next - (state.next % 300));
-  estimates.set(model, state);
-  return Math.round(state.total * (SAMPLE_STEP_SEC / 300));
-}
-
 export function registerSystemDetailRoutes(app: FastifyInstance, ctx: SimContext): void {
   app.get('/api/v4/systems/:system_id/summary', async (request, reply) => {
     const system = ctx.systemOr404(request, reply);
     if (!system) return reply;
     const now = ctx.nowSec();
     const model = ctx.fleet.model(system.id);
-    const zone = system.place.timezone;
-    const today = localDate(zone, now);
-    const dayStart = localMidnight(zone, today);
-    const dayEnd = localMidnight(zone, addDays(today, 1));
-    const meterStart = meterStartDate(system);
-    const useMeter = meterStart !== undefined && today >= meterStart;
+    const today = productionToday(model, now);
     const latest = latestMicroInterval(model, now);
     const modules = system.micros.length;
     const body: SummaryBody = {
       system_id: system.id,
       current_power: latest?.powr ?? 0,
       energy_lifetime: lifetimeEstimateWh(model, now),
-      energy_today: dailyTotal(
-        model,
-        useMeter ? 'production_meter' : 'production_micro',
-        dayStart,
-        dayEnd,
-        now,
-      ),
+      energy_today: today.wh,
       last_interval_end_at: latest?.endAt ?? system.operationalAt,
       last_report_at: lastReportAt(system, now),
       modules,
@@ -84,9 +44,9 @@ export function registerSystemDetailRoutes(app: FastifyInstance, ctx: SimContext
       nmi: String(hash32(ctx.options.seed, SALT.profile, system.id, 99))
         .padStart(10, '4')
         .slice(0, 10),
-      source: useMeter ? 'meter' : 'microinverters',
+      source: today.source,
       status: system.status,
-      summary_date: today,
+      summary_date: today.date,
       battery_charge_w: system.batteries.reduce((sum, b) => sum + b.maxPowerW, 0),
       battery_discharge_w: system.batteries.reduce((sum, b) => sum + b.maxPowerW, 0),
       battery_capacity_wh: system.batteries.reduce((sum, b) => sum + b.capacityWh, 0),
@@ -212,10 +172,7 @@ export function registerSystemDetailRoutes(app: FastifyInstance, ctx: SimContext
     const serial = stringParam(request.query, 'serial_num');
     if (!serial) return ctx.reply422(reply, 'Provide envoy serial number');
     const system = ctx.fleet.systems().find((s) => s.envoySerial === serial);
-    if (!system)
-      return reply
-        .code(404)
-        .send({ message: 'Not Found', details: 'Envoy not found with this serial number', code: 404 });
+    if (!system) return sendError(reply, 404, errorBody(404, 'Envoy not found with this serial number'));
     return { system_id: system.id };
   });
 
@@ -241,8 +198,6 @@ export function registerSystemDetailRoutes(app: FastifyInstance, ctx: SimContext
     }
     const now = ctx.nowSec();
     const model = ctx.fleet.model(system.id);
-    const zone = system.place.timezone;
-    const dayStart = localMidnight(zone, localDate(zone, now));
     const latest = latestMicroInterval(model, now);
     const micros = system.micros.slice((page - 1) * size, page * size);
     const body: InvertersBody = [
@@ -250,8 +205,6 @@ export function registerSystemDetailRoutes(app: FastifyInstance, ctx: SimContext
         signal_strength: 5,
         micro_inverters: micros.map((m, k) => {
           const i = (page - 1) * size + k;
-          let energy = 0;
-          for (let t = dayStart + 300; t <= now; t += 300) energy += model.micro(i, t, now)?.enwh ?? 0;
           return {
             id: deviceId(system, 1, i),
             serial_number: m.serial,
@@ -267,7 +220,7 @@ export function registerSystemDetailRoutes(app: FastifyInstance, ctx: SimContext
             proc_load: '520-00082-r01-v04.27.04',
             param_table: '540-00242-r01-v04.27.09',
             envoy_serial_number: system.envoySerial,
-            energy: { value: energy, units: 'Wh', precision: 0 },
+            energy: { value: microEnergyToday(model, i, now), units: 'Wh', precision: 0 },
             grid_profile: 'IEEE 1547:2018 SA/HI',
             last_report_date: lastReportAt(system, now),
           };

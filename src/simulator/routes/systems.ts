@@ -5,7 +5,7 @@ import type { operations } from '../../enphase/api-types.js';
 import { intParam, stringParam, type SimContext } from '../context.js';
 import type { SystemProfile } from '../model/profile.js';
 import { lastReportAt } from '../model/reporting.js';
-import { localDate } from '../model/zone.js';
+import { localDate } from '../model/local-time.js';
 
 type SystemListBody = operations['listSystems']['responses'][200]['content']['application/json'];
 type SystemItem = NonNullable<SystemListBody['systems']>[number];
@@ -38,7 +38,7 @@ export function systemJson(ctx: SimContext, system: SystemProfile): SystemItem &
     last_energy_at: reportedAt,
     operational_at: system.operationalAt,
     attachment_type: system.attachmentType,
-    interconnect_date: localDate(system.place.timezone, system.operationalAt),
+    interconnect_date: localDate(system.operationalAt, system.place.timezone),
     reference: system.reference,
     other_references: [system.reference],
   };

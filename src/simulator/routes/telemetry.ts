@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { operations } from '../../enphase/api-types.js';
 import type { SimContext } from '../context.js';
-import type { SystemProfile } from '../model/profile.js';
+import { meterLegs, splitOverLegs } from '../model/split-phase.js';
 import type { TelemetryRules } from '../windows.js';
 import { intervalEnds, systemMeta, telemetryWindowOr422, windowFields } from './shared.js';
 
@@ -17,17 +17,6 @@ type Body<Op extends keyof operations> = operations[Op] extends {
 export const FIVE_MIN_RULES: TelemetryRules = { intervalSec: 300, allowed: ['5mins', '15mins', 'day'] };
 export const QUARTER_RULES: TelemetryRules = { intervalSec: 900, allowed: ['15mins', 'day', 'week'] };
 export const GRID_RULES: TelemetryRules = { intervalSec: 900, allowed: ['15mins', 'day'] };
-
-/** US homes are split-phase: the grid meter reports one inner array per leg, which clients sum per end_at. */
-function gridLegs(system: SystemProfile): number {
-  return system.place.country === 'US' ? 2 : 1;
-}
-
-function splitLegs(value: number, legs: number): number[] {
-  if (legs === 1) return [value];
-  const first = Math.ceil(value / 2);
-  return [first, value - first];
-}
 
 export function registerTelemetryRoutes(app: FastifyInstance, ctx: SimContext): void {
   app.get('/api/v4/systems/:system_id/telemetry/production_micro', async (request, reply) => {
@@ -142,13 +131,14 @@ export function registerTelemetryRoutes(app: FastifyInstance, ctx: SimContext): 
       if (!window) return reply;
       const model = ctx.fleet.model(system.id);
       const now = ctx.nowSec();
-      const legs = gridLegs(system);
+      const legs = meterLegs(system);
       const inner: { end_at: number; value: number }[][] = Array.from({ length: legs }, () => []);
       for (const endAt of intervalEnds(window.start, window.end, 900)) {
         const v = model.grid(endAt, now);
         if (!v) continue;
-        const parts = splitLegs(direction === 'import' ? v.importWh : v.exportWh, legs);
-        parts.forEach((value, leg) => inner[leg]!.push({ end_at: endAt, value }));
+        splitOverLegs(direction === 'import' ? v.importWh : v.exportWh, legs).forEach((value, leg) =>
+          inner[leg]!.push({ end_at: endAt, value }),
+        );
       }
       const field = direction === 'import' ? 'wh_imported' : 'wh_exported';
       return {
