@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { planBudget } from '../src/budget-plan.js';
 import { budgetInput, datasetsFor, registrySample } from '../src/budget-input.js';
-import { collectStatus } from '../src/commands/status.js';
+import { collectStatus } from '../src/commands/status/collect.js';
 import { parseConfig, type Config } from '../src/config.js';
 import { backfill, syncNow } from '../src/jobs/backfill.js';
 import { discoverSystems } from '../src/jobs/discover.js';

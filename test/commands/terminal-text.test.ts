@@ -3,7 +3,8 @@
 // sequence in a failure reason), the one-shot summary and the demo's picture.
 import { formatPicture } from '../../src/commands/demo-picture.js';
 import { formatSummary } from '../../src/commands/one-shot.js';
-import { collectStatus, formatStatus } from '../../src/commands/status.js';
+import { collectStatus } from '../../src/commands/status/collect.js';
+import { formatStatus } from '../../src/commands/status/render.js';
 import { terminalSafe } from '../../src/commands/terminal-text.js';
 import { resolveSystems } from '../../src/jobs/backfill.js';
 import type { Runtime } from '../../src/jobs/runtime.js';

@@ -4,7 +4,8 @@
 // answers again — then it loads like the others (simulator, real Redis and influxd).
 import { buildPlanReport } from '../../src/commands/plan.js';
 import { exitCodeOf, formatSummary } from '../../src/commands/one-shot.js';
-import { collectStatus, formatStatus } from '../../src/commands/status.js';
+import { collectStatus } from '../../src/commands/status/collect.js';
+import { formatStatus } from '../../src/commands/status/render.js';
 import { backfill, resolveSelection, type BackfillRequest } from '../../src/jobs/backfill.js';
 import { discoverSystems } from '../../src/jobs/discover.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
