@@ -18,7 +18,7 @@ import { planBudget } from '../src/budget-plan.js';
 import { budgetInput, datasetsFor, registrySample } from '../src/budget-input.js';
 import { collectStatus } from '../src/commands/status/collect.js';
 import { parseConfig, type Config } from '../src/config.js';
-import { backfill, syncNow } from '../src/jobs/backfill.js';
+import { backfill, syncNow } from '../src/jobs/backfill-and-sync.js';
 import { discoverSystems } from '../src/jobs/discover.js';
 import { createRuntime } from '../src/jobs/runtime.js';
 import { createLogger } from '../src/log.js';

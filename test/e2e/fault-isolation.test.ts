@@ -6,11 +6,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
-import { exitCodeOf, formatSummary } from '../../src/commands/one-shot.js';
+import { exitCodeOf, formatSummary } from '../../src/commands/one-shot-command.js';
 import { collectStatus } from '../../src/commands/status/collect.js';
 import { formatStatus } from '../../src/commands/status/render.js';
 import type { StatusReport } from '../../src/commands/status/report.js';
-import { backfill, type BackfillSummary } from '../../src/jobs/backfill.js';
+import { backfill, type BackfillSummary } from '../../src/jobs/backfill-and-sync.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { sanitizeTagValue } from '../../src/normalize/line-protocol.js';
 import { MEASUREMENTS } from '../../src/normalize/schema.js';

@@ -5,7 +5,7 @@
 import { buildPlanReport, formatPlanReport } from '../../src/commands/plan.js';
 import { collectStatus } from '../../src/commands/status/collect.js';
 import { formatStatus } from '../../src/commands/status/render.js';
-import { syncNow } from '../../src/jobs/backfill.js';
+import { syncNow } from '../../src/jobs/backfill-and-sync.js';
 import { cadencesOf, currentPlan, enqueueRound } from '../../src/jobs/round.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { startScheduler } from '../../src/scheduler.js';
