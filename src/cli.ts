@@ -11,7 +11,7 @@ import { registerPlanCommand } from './commands/plan.js';
 import { registerSchedulerCommand } from './commands/scheduler.js';
 import { registerSimulatorCommand } from './commands/simulator.js';
 import { registerStartCommand } from './commands/start.js';
-import { registerStatusCommand } from './commands/status.js';
+import { registerStatusCommand } from './commands/status/index.js';
 import { registerSyncCommand } from './commands/sync.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { InfluxUnreachableError } from './loaders/index.js';

@@ -3,11 +3,11 @@
 // when everything requested is loaded (datasets the plan does not include are listed, not failed).
 import type { Command } from 'commander';
 import { DATASET_NAMES, isDatasetName, type DatasetName } from '../datasets.js';
-import { backfill, type SystemSelection } from '../jobs/backfill.js';
+import { backfill, type SystemSelection } from '../jobs/backfill-and-sync.js';
 import { createProgressReporter } from '../jobs/progress.js';
 import { checkInfluxSink } from '../loaders/index.js';
 import { UsageError } from './errors.js';
-import { parseSystems, runOneShotCommand } from './one-shot.js';
+import { parseSystems, runOneShotCommand } from './one-shot-command.js';
 
 export function parseDate(name: string, text: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);

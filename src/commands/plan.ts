@@ -17,6 +17,7 @@ import type { SystemInfo } from '../extractors/index.js';
 import { createKeys, type RedisKeys } from '../state/keys.js';
 import { RegistryStore } from '../state/registry.js';
 import { UsageError } from './errors.js';
+import { humanDuration, int, num, table } from './format.js';
 import { terminalSafe } from './terminal-text.js';
 import { tryRedis } from './redis-check.js';
 
@@ -44,8 +45,6 @@ export function assumedSystem(): SystemInfo {
     hasBattery: true,
   };
 }
-
-export { datasetsFor, type PlanDatasets };
 
 export type SystemsSource =
   | { kind: 'registry'; count: number; sampled: number }
@@ -118,39 +117,6 @@ export async function buildPlanReport(
     datasets,
     plan,
   };
-}
-
-/** `1d 5m`, `6h`, `15m`, `30s`: durations as people read them. */
-export function humanDuration(ms: number): string {
-  if (ms <= 0) return '0s';
-  const parts: string[] = [];
-  let rest = Math.round(ms / 1000);
-  for (const [unit, seconds] of [
-    ['d', 86_400],
-    ['h', 3_600],
-    ['m', 60],
-    ['s', 1],
-  ] as const) {
-    const n = Math.floor(rest / seconds);
-    if (n > 0) parts.push(`${n}${unit}`);
-    rest -= n * seconds;
-  }
-  return parts.slice(0, 2).join(' ');
-}
-
-const int = (n: number): string => Math.round(n).toLocaleString('en-US');
-const num = (n: number): string =>
-  Number.isInteger(n) ? int(n) : n.toLocaleString('en-US', { maximumFractionDigits: 2 });
-
-/** Rows of text with columns padded to their widest cell. */
-export function table(header: string[], rows: string[][], alignRight: boolean[] = []): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, i) => (alignRight[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)];
 }
 
 /** The human-readable report. */

@@ -1,10 +1,10 @@
 // `enphase-etl sync [--system <ids|all>]`: one incremental round of every dataset now, processed
 // in this process; waits for it and exits 0 when every system synced.
 import type { Command } from 'commander';
-import { syncNow, type SystemSelection } from '../jobs/backfill.js';
+import { syncNow, type SystemSelection } from '../jobs/backfill-and-sync.js';
 import { createProgressReporter } from '../jobs/progress.js';
 import { checkInfluxSink } from '../loaders/index.js';
-import { parseSystems, runOneShotCommand } from './one-shot.js';
+import { parseSystems, runOneShotCommand } from './one-shot-command.js';
 
 export function registerSyncCommand(program: Command): void {
   program

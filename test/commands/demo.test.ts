@@ -2,7 +2,8 @@
 // influxd (from REDIS_URL / INFLUX_URL), a one-day backfill of two systems → points in InfluxDB and
 // the places to look printed; and, without services or binaries, the exact instructions.
 import { Redis } from 'ioredis';
-import { DEMO_KEY_PREFIX, HOW_TO_GET_REDIS, onPath, runDemo } from '../../src/commands/demo.js';
+import { DEMO_KEY_PREFIX, runDemo } from '../../src/commands/demo.js';
+import { HOW_TO_GET_REDIS, onPath } from '../../src/commands/demo-services.js';
 import { openQueues } from '../../src/jobs/queues.js';
 import { createKeys } from '../../src/state/keys.js';
 import { startInfluxV1, startRedis, type InfluxV1Handle, type RedisHandle } from '../support/services.js';

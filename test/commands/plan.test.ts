@@ -2,13 +2,8 @@
 // Redis), or one assumed system when there is no registry, or N systems with --systems; the
 // table and the JSON say which.
 import { Redis } from 'ioredis';
-import {
-  assumedSystem,
-  buildPlanReport,
-  formatPlanReport,
-  humanDuration,
-  runPlan,
-} from '../../src/commands/plan.js';
+import { humanDuration } from '../../src/commands/format.js';
+import { assumedSystem, buildPlanReport, formatPlanReport, runPlan } from '../../src/commands/plan.js';
 import { parseConfig } from '../../src/config.js';
 import { EXTRACTORS } from '../../src/extractors/index.js';
 import { createKeys } from '../../src/state/keys.js';

@@ -4,7 +4,10 @@
 // round trip cost 50 ms: one per system would take minutes).
 import { UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { collectStatus, formatStatus, runStatus, type StatusReport } from '../../src/commands/status.js';
+import { collectStatus } from '../../src/commands/status/collect.js';
+import { runStatus } from '../../src/commands/status/index.js';
+import { formatStatus } from '../../src/commands/status/render.js';
+import type { StatusReport } from '../../src/commands/status/report.js';
 import { parseConfig } from '../../src/config.js';
 import { createQuotaLedger } from '../../src/state/quota-ledger.js';
 import { createPlanRestrictions } from '../../src/state/restrictions.js';

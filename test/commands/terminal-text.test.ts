@@ -2,10 +2,11 @@
 // and `status` for a system the simulator names with every hostile character class (plus an ANSI
 // sequence in a failure reason), the one-shot summary and the demo's picture.
 import { formatPicture } from '../../src/commands/demo-picture.js';
-import { formatSummary } from '../../src/commands/one-shot.js';
-import { collectStatus, formatStatus } from '../../src/commands/status.js';
+import { formatSummary } from '../../src/commands/one-shot-command.js';
+import { collectStatus } from '../../src/commands/status/collect.js';
+import { formatStatus } from '../../src/commands/status/render.js';
 import { terminalSafe } from '../../src/commands/terminal-text.js';
-import { resolveSystems } from '../../src/jobs/backfill.js';
+import { resolveSystems } from '../../src/jobs/backfill-and-sync.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { HOSTILE_NAME } from '../../src/simulator/index.js';
 import { startE2eWorld, type E2eWorld } from '../e2e/support.js';

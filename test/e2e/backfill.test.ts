@@ -5,7 +5,7 @@
 import { DATASET_NAMES, type DatasetName } from '../../src/datasets.js';
 import { EXTRACTORS } from '../../src/extractors/index.js';
 import { WINDOW_RULES } from '../../src/extractors/windows.js';
-import { backfill } from '../../src/jobs/backfill.js';
+import { backfill } from '../../src/jobs/backfill-and-sync.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { localDate } from '../../src/normalize/time.js';
 import { syncStart } from '../../src/state/watermarks.js';

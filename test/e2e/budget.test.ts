@@ -6,7 +6,7 @@
 import type { DatasetName } from '../../src/datasets.js';
 import { EXTRACTORS } from '../../src/extractors/index.js';
 import { clampedRange, LIMIT_MARGIN, minimumRequests, twoYearLimit } from '../../src/extractors/windows.js';
-import { backfill, resolveSystems } from '../../src/jobs/backfill.js';
+import { backfill, resolveSystems } from '../../src/jobs/backfill-and-sync.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { localDate, localMidnight } from '../../src/normalize/time.js';
 import { DAY, NOW_MS, apiHits, startE2eWorld, type E2eWorld } from './support.js';

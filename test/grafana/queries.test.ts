@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { DASHBOARDS, TODAY_QUERY } from '../../src/grafana/panels.js';
-import { backfill } from '../../src/jobs/backfill.js';
+import { backfill } from '../../src/jobs/backfill-and-sync.js';
 import { recordHealth } from '../../src/jobs/health.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { addDays, localDate, localMidnight } from '../../src/normalize/time.js';

@@ -3,9 +3,10 @@
 // explicitly is not "unknown system", and every later run retries its discovery until the API
 // answers again — then it loads like the others (simulator, real Redis and influxd).
 import { buildPlanReport } from '../../src/commands/plan.js';
-import { exitCodeOf, formatSummary } from '../../src/commands/one-shot.js';
-import { collectStatus, formatStatus } from '../../src/commands/status.js';
-import { backfill, resolveSelection, type BackfillRequest } from '../../src/jobs/backfill.js';
+import { exitCodeOf, formatSummary } from '../../src/commands/one-shot-command.js';
+import { collectStatus } from '../../src/commands/status/collect.js';
+import { formatStatus } from '../../src/commands/status/render.js';
+import { backfill, resolveSelection, type BackfillRequest } from '../../src/jobs/backfill-and-sync.js';
 import { discoverSystems } from '../../src/jobs/discover.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { DEVICES_ROUTE } from '../../src/simulator/index.js';

@@ -1,7 +1,7 @@
 // A one-shot run stopped by SIGINT/SIGTERM (the command aborts its signal): the active job
 // finishes, the jobs that never started are withdrawn, the summary says `interrupted` (the command
 // turns that into a non-zero exit) and a rerun resumes and completes.
-import { backfill } from '../../src/jobs/backfill.js';
+import { backfill } from '../../src/jobs/backfill-and-sync.js';
 import type { ProgressFigures } from '../../src/jobs/progress.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { localDate } from '../../src/normalize/time.js';

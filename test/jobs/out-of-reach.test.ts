@@ -2,9 +2,9 @@
 // the daily lifetime series have no limit): clamped ranges and empty ones are named per dataset in
 // the summary, and a run where no requested dataset can fetch anything is refused before any job
 // (the command turns OutOfReachError into exit 2) instead of reporting "loaded".
-import { formatSummary, exitCodeOf } from '../../src/commands/one-shot.js';
+import { formatSummary, exitCodeOf } from '../../src/commands/one-shot-command.js';
 import { backfillReach, nothingInReach } from '../../src/jobs/backfill-reach.js';
-import { backfill, OutOfReachError, resolveSystems } from '../../src/jobs/backfill.js';
+import { backfill, OutOfReachError, resolveSystems } from '../../src/jobs/backfill-and-sync.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { NOW_MS, startE2eWorld, type E2eWorld } from '../e2e/support.js';
 

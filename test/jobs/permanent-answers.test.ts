@@ -4,12 +4,13 @@
 // parse is asked for again within the client's retry budget first); the EV charger dataset loads
 // from routes that answer application/octet-stream.
 import { UnrecoverableError } from 'bullmq';
-import { formatSummary } from '../../src/commands/one-shot.js';
+import { formatSummary } from '../../src/commands/one-shot-command.js';
 import { ConfigError } from '../../src/config.js';
 import { ApiError, BadResponseError } from '../../src/enphase/errors/index.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/enphase/retry.js';
-import { collectStatus, formatStatus } from '../../src/commands/status.js';
-import { backfill, resolveSystems } from '../../src/jobs/backfill.js';
+import { collectStatus } from '../../src/commands/status/collect.js';
+import { formatStatus } from '../../src/commands/status/render.js';
+import { backfill, resolveSystems } from '../../src/jobs/backfill-and-sync.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { syncSystem } from '../../src/jobs/sync-system.js';
 import { asJobFailure } from '../../src/jobs/worker.js';

@@ -3,8 +3,9 @@
 // other systems load, its job fails once without retry naming the problem, and the quarantine
 // lifts at the next discovery once the API's answer is usable (simulator, real Redis and influxd).
 import { buildPlanReport, formatPlanReport } from '../../src/commands/plan.js';
-import { collectStatus, formatStatus } from '../../src/commands/status.js';
-import { syncNow } from '../../src/jobs/backfill.js';
+import { collectStatus } from '../../src/commands/status/collect.js';
+import { formatStatus } from '../../src/commands/status/render.js';
+import { syncNow } from '../../src/jobs/backfill-and-sync.js';
 import { cadencesOf, currentPlan, enqueueRound } from '../../src/jobs/round.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { startScheduler } from '../../src/scheduler.js';

@@ -4,7 +4,7 @@ import { DATASET_NAMES } from '../../src/datasets.js';
 import { EXTRACTORS } from '../../src/extractors/index.js';
 import { localDayRange, planRange } from '../../src/jobs/ranges.js';
 import { isDue, selectDatasets } from '../../src/jobs/sync-system.js';
-import { splitByPlan } from '../../src/jobs/backfill.js';
+import { splitByPlan } from '../../src/jobs/backfill-and-sync.js';
 import { parseConfig } from '../../src/config.js';
 
 const DAY = 86_400;

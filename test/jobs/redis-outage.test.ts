@@ -2,8 +2,8 @@
 // jobs are gone, enqueues them again and reports what was really loaded (InfluxDB equals the
 // truth); lost for longer than the patience, the run ends with RedisLostError within the bound
 // instead of waiting for ever; and the hit count survives a quota ledger that starts again.
-import { backfill } from '../../src/jobs/backfill.js';
-import { hitTally } from '../../src/jobs/one-shot.js';
+import { backfill } from '../../src/jobs/backfill-and-sync.js';
+import { hitTally } from '../../src/jobs/one-shot-run.js';
 import type { ProgressFigures } from '../../src/jobs/progress.js';
 import { RedisLostError } from '../../src/jobs/redis-health.js';
 import type { Runtime } from '../../src/jobs/runtime.js';

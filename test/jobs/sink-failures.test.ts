@@ -5,7 +5,7 @@
 // are counted with the simulator's request log.
 import { performance } from 'node:perf_hooks';
 import type { Job } from 'bullmq';
-import { backfill } from '../../src/jobs/backfill.js';
+import { backfill } from '../../src/jobs/backfill-and-sync.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { asJobFailure } from '../../src/jobs/worker.js';
 import { InfluxConfigError, InfluxUnreachableError } from '../../src/loaders/index.js';

@@ -5,7 +5,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { QUEUE_SYNC, type SyncResult } from '../../src/jobs/queues.js';
 import { processorFor, settleResult } from '../../src/jobs/worker.js';
-import { resolveSystems, UnknownSystemsError } from '../../src/jobs/backfill.js';
+import { resolveSystems, UnknownSystemsError } from '../../src/jobs/backfill-and-sync.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { syncSystem, type SyncRequest } from '../../src/jobs/sync-system.js';
 import { EXTRACTORS, type Extractor } from '../../src/extractors/index.js';

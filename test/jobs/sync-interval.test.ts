@@ -3,7 +3,7 @@
 // SYNC_INTERVAL=30s re-fetches 5- and 15-minute data 30 s later, where the planned cadence (at
 // least FASTEST_WORTH_MS) finds nothing due (simulator on a fixed clock, real Redis and influxd).
 import { datasetsFor } from '../../src/budget-input.js';
-import { resolveSystems } from '../../src/jobs/backfill.js';
+import { resolveSystems } from '../../src/jobs/backfill-and-sync.js';
 import { cadencesOf, currentPlan, enqueueRound } from '../../src/jobs/round.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { syncSystem } from '../../src/jobs/sync-system.js';

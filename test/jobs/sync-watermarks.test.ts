@@ -1,7 +1,7 @@
 // Where a sync leaves the watermark: an interval dataset at most `now − settle window` (recent
 // intervals are loaded, not settled); a snapshot (`system`, `latest`, `config`) at its
 // observation time, since a snapshot has no interval that could still be revised.
-import { resolveSystems } from '../../src/jobs/backfill.js';
+import { resolveSystems } from '../../src/jobs/backfill-and-sync.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { syncSystem } from '../../src/jobs/sync-system.js';
 import { startE2eWorld, type E2eWorld } from '../e2e/support.js';

@@ -1,13 +1,13 @@
 // `backfill` and `sync` as functions (the commands only parse options and print): resolve the
 // systems (registry, discovering what it lacks), split the datasets into those the plan includes
-// and those it does not, and run one job per system through runOneShot.
+// and those it does not, and run one job per system through runOneShot (one-shot-run.ts).
 import { randomBytes } from 'node:crypto';
 import { DATASET_NAMES, type DatasetName } from '../datasets.js';
 import type { RegistryEntry } from '../state/registry.js';
 import type { SystemProblem } from '../state/system-problems.js';
 import { backfillReach, nothingInReach, type ReachNote } from './backfill-reach.js';
 import { discoverSystems } from './discover.js';
-import { runOneShot, type OneShotOptions, type OneShotSummary } from './one-shot.js';
+import { runOneShot, type OneShotOptions, type OneShotSummary } from './one-shot-run.js';
 import {
   backfillJobId,
   QUEUE_BACKFILL,

@@ -1,16 +1,17 @@
-// What the one-shot commands (`backfill`, `sync`) share: the --system option, the run around the
-// work (config → the Redis check → runtime, SIGINT/SIGTERM → a graceful abort and a second one →
-// exit 130, the summary, exit codes: 1 when a system failed or Redis stayed away longer than
-// REDIS_PATIENCE, InterruptedError when stopped, UsageError for an unknown system id) and the
-// summary's text.
+// The command-line side that the one-shot commands (`backfill`, `sync`) share: the --system
+// option, the run around the work (config → the Redis check → runtime, SIGINT/SIGTERM → a graceful
+// abort and a second one → exit 130, the summary, exit codes: 1 when a system failed or Redis
+// stayed away longer than REDIS_PATIENCE, InterruptedError when stopped, UsageError for an unknown
+// system id) and the summary's text. The run itself is src/jobs/one-shot-run.ts.
 import { loadConfig } from '../config.js';
 import type { DatasetName } from '../datasets.js';
 import type { ReachNote } from '../jobs/backfill-reach.js';
-import { OutOfReachError, UnknownSystemsError, type SystemSelection } from '../jobs/backfill.js';
-import type { OneShotSummary } from '../jobs/one-shot.js';
+import { OutOfReachError, UnknownSystemsError, type SystemSelection } from '../jobs/backfill-and-sync.js';
+import type { OneShotSummary } from '../jobs/one-shot-run.js';
 import { createRuntime, type Runtime } from '../jobs/runtime.js';
 import { createLogger } from '../log.js';
 import { InterruptedError, UsageError } from './errors.js';
+import { fewIds } from './format.js';
 import { requireRedis } from './redis-check.js';
 import { endSoon, onStopSignals } from './signals.js';
 import { terminalSafe } from './terminal-text.js';
@@ -28,13 +29,8 @@ export function parseSystems(text: string): SystemSelection {
 
 type CommandSummary = OneShotSummary & { notInPlan?: DatasetName[]; outOfReach?: ReachNote[] };
 
-/** At most ten ids, then how many more. */
-function listIds(ids: readonly number[]): string {
-  const shown = [...ids].sort((a, b) => a - b).slice(0, 10);
-  return ids.length > shown.length
-    ? `${shown.join(', ')}, … ${ids.length - shown.length} more`
-    : shown.join(', ');
-}
+/** At most ten ids, smallest first, then how many more. */
+const listIds = (ids: readonly number[]): string => fewIds([...ids].sort((a, b) => a - b));
 
 /** A readable summary of a one-shot run. */
 export function formatSummary(what: string, summary: CommandSummary): string {
@@ -79,10 +75,10 @@ export function exitCodeOf(summary: CommandSummary): 0 | 1 {
   return summary.failed.length > 0 ? 1 : 0;
 }
 
-/** Runs one one-shot command's work and turns its summary into output and an exit code. */
 /** How long a run that gave up on Redis may take to close before it is ended (docs/operations.md). */
 const GAVE_UP_EXIT_MS = 15_000;
 
+/** Runs one one-shot command's work and turns its summary into output and an exit code. */
 export async function runOneShotCommand(
   what: 'backfill' | 'sync',
   work: (runtime: Runtime, signal: AbortSignal) => Promise<CommandSummary>,
