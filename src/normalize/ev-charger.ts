@@ -27,7 +27,7 @@ import {
   SeriesBuilder,
   type Fields,
   type NormalizeContext,
-} from './context.js';
+} from './body-readers.js';
 import { dailySeries } from './daily.js';
 import { intervalSeries } from './interval-series.js';
 import type { DataPoint } from './point.js';

@@ -16,7 +16,7 @@ import {
   NormalizeError,
   SeriesBuilder,
   type NormalizeContext,
-} from './context.js';
+} from './body-readers.js';
 import type { DataPoint } from './point.js';
 import { FIFTEEN_MINUTES } from './telemetry.js';
 import { intervalStart } from './time.js';

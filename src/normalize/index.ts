@@ -15,7 +15,7 @@ import {
   normalizeLoadControl,
   normalizeStormGuard,
 } from './config.js';
-import { assertRequestedIdentity, type NormalizeContext } from './context.js';
+import { assertRequestedIdentity, type NormalizeContext } from './body-readers.js';
 import {
   normalizeEvChargerEvents,
   normalizeEvChargerLifetime,
@@ -92,7 +92,7 @@ export function normalizeResponse(
   return normalizer(body, ctx);
 }
 
-export { IdentityMismatchError, NormalizeError, type NormalizeContext } from './context.js';
+export { IdentityMismatchError, NormalizeError, type NormalizeContext } from './body-readers.js';
 export { eventTypeLabels } from './events.js';
 export { toLineProtocol, toLineProtocolBatch, LineProtocolError } from './line-protocol.js';
 export type { DataPoint } from './point.js';

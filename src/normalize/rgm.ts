@@ -17,7 +17,7 @@ import {
   SeriesBuilder,
   type Fields,
   type NormalizeContext,
-} from './context.js';
+} from './body-readers.js';
 import { intervalsToSeries } from './interval-series.js';
 import type { DataPoint } from './point.js';
 import { FIFTEEN_MINUTES } from './telemetry.js';

@@ -19,7 +19,7 @@ import {
   systemTag,
   type Fields,
   type NormalizeContext,
-} from './context.js';
+} from './body-readers.js';
 import { intervalSeries } from './interval-series.js';
 import type { DataPoint } from './point.js';
 

@@ -1,6 +1,7 @@
-// What every normalizer is given besides the body, and the small helpers they share: reading a
-// value that may be null or missing, and collecting one series' points with the rules of
-// DESIGN §3 (null → field omitted, empty interval dropped, duplicates collapse, last wins).
+// The body readers every normalizer shares: reading a value that may be null or missing (and
+// refusing one of another type), checking that a body answers the request that asked for it, and
+// collecting one series' points with the rules of DESIGN §3 (null → field omitted, empty interval
+// dropped, duplicates collapse, last wins). Also what a normalizer is given besides the body.
 import type { DataPoint, FieldValue } from './point.js';
 
 export interface NormalizeContext {
