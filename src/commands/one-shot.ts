@@ -4,7 +4,7 @@
 // REDIS_PATIENCE, InterruptedError when stopped, UsageError for an unknown system id) and the
 // summary's text.
 import { loadConfig } from '../config.js';
-import type { DatasetName } from '../datasets.js';
+import type { DatasetName } from '../datasets/index.js';
 import type { ReachNote } from '../jobs/backfill-reach.js';
 import { OutOfReachError, UnknownSystemsError, type SystemSelection } from '../jobs/backfill.js';
 import type { OneShotSummary } from '../jobs/one-shot.js';

@@ -7,10 +7,9 @@
 import type { Command } from 'commander';
 import type { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../config.js';
-import type { DatasetName } from '../datasets.js';
+import { EXTRACTORS, type DatasetName } from '../datasets/index.js';
 import { createQuotaLedger, type QuotaUsage } from '../enphase/quota.js';
 import { createPlanRestrictions } from '../enphase/restrictions.js';
-import { EXTRACTORS } from '../extractors/index.js';
 import { openQueues, QUEUE_NAMES, type QueueName } from '../jobs/queues.js';
 import { apiKeyId, createKeys, type RedisKeys } from '../state/keys.js';
 import type { LastError } from '../state/last-errors.js';

@@ -177,6 +177,22 @@ export function assertRequestedIdentity(body: unknown, ctx: NormalizeContext, wh
   }
 }
 
+/**
+ * The points of one 200 body by `normalizer`, the one for `operation`, answering the request
+ * `ctx` describes. Identity comes from the request: a body whose `system_id` or `serial_number`
+ * contradicts it is refused (IdentityMismatchError) before anything is read. The systems list is
+ * the exception: it names the systems itself.
+ */
+export function normalizeChecked(
+  operation: string,
+  normalizer: (body: unknown, ctx: NormalizeContext) => DataPoint[],
+  body: unknown,
+  ctx: NormalizeContext,
+): DataPoint[] {
+  if (operation !== 'listSystems') assertRequestedIdentity(body, ctx, operation);
+  return normalizer(body, ctx);
+}
+
 /** `ctx.observedAt` truncated to the minute; NormalizeError when the caller forgot it. */
 export function requireObservedAt(ctx: NormalizeContext, what: string): number {
   if (ctx.observedAt === undefined || !Number.isFinite(ctx.observedAt)) {

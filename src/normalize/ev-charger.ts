@@ -31,7 +31,7 @@ import {
 import { dailySeries } from './daily.js';
 import { intervalSeries } from './interval-series.js';
 import type { DataPoint } from './point.js';
-import { FIFTEEN_MINUTES } from './telemetry.js';
+import { FIFTEEN_MINUTES } from './time.js';
 
 export function normalizeEvChargers(
   body: ResponseBody<'fetchChargersSummary'>,

@@ -18,8 +18,7 @@ import {
   type NormalizeContext,
 } from './body-readers.js';
 import type { DataPoint } from './point.js';
-import { FIFTEEN_MINUTES } from './telemetry.js';
-import { intervalStart } from './time.js';
+import { FIFTEEN_MINUTES, intervalStart } from './time.js';
 
 function gridSeries(
   body: unknown,

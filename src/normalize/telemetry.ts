@@ -22,9 +22,7 @@ import {
 } from './body-readers.js';
 import { intervalSeries } from './interval-series.js';
 import type { DataPoint } from './point.js';
-
-const FIVE_MINUTES = 300;
-export const FIFTEEN_MINUTES = 900;
+import { FIFTEEN_MINUTES, FIVE_MINUTES } from './time.js';
 
 type Interval = Readonly<Record<string, unknown>>;
 

@@ -14,7 +14,7 @@ import { dailyEnergies, intervalEnergies, sessionsBetween } from '../../src/simu
 import { alarmId, eventStatus, eventsBetween, raisesAlarm } from '../../src/simulator/routes/events.js';
 import { livePowers } from '../../src/simulator/routes/live.js';
 import type { SimContext } from '../../src/simulator/context.js';
-import { EXTRACTORS } from '../../src/extractors/index.js';
+import { EXTRACTORS } from '../../src/datasets/index.js';
 import { minimumRequests } from '../../src/extractors/windows.js';
 import type { DataPoint } from '../../src/normalize/point.js';
 import {
