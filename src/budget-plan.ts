@@ -4,7 +4,7 @@
 // and the tests call it with the same inputs and get the same answer. docs/budget.md explains
 // the rule with printed examples.
 import { byDataset, DATASET_BY_NAME, EXTRACTORS, type DatasetName } from './datasets/index.js';
-import { formatDuration } from './duration.js';
+import { DAY_MS, formatDuration, HOUR_MS, MINUTE_MS } from './duration.js';
 import type { SystemInfo } from './extractors/types.js';
 
 export interface BudgetLimits {
@@ -76,9 +76,7 @@ export interface BudgetPlan {
   warnings: string[];
 }
 
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 60 * MINUTE_MS;
-export const DAY_MS = 24 * HOUR_MS;
+export { DAY_MS, HOUR_MS, MINUTE_MS } from './duration.js';
 /** The longest month: a plan that fits 31 days fits every month. */
 const MONTH_DAYS = 31;
 

@@ -4,11 +4,11 @@
 // the rest from them (its extractor, `appliesTo`, its kind and cadence), so no other module restates
 // a dataset: the registry, the window rules, the normalizer table, the budget plan's tables and
 // the schema are all read from the descriptors.
+import { DAY_MS, MINUTE_MS } from '../duration.js';
 import type { PlanName } from '../enphase/plans.js';
 import type { Endpoint, Extractor, ExtractorFactory, SystemInfo } from '../extractors/types.js';
 import type { WindowRule } from '../extractors/windows.js';
 import type { Measurements } from '../normalize/measurement.js';
-import { DAY } from '../normalize/time.js';
 
 /**
  * How one budget round of the dataset is costed (src/budget-plan.ts): interval data re-fetches the
@@ -63,9 +63,6 @@ export interface DatasetDescriptor<
   appliesTo(system: SystemInfo): boolean;
 }
 
-const MINUTE_MS = 60_000;
-const DAY_MS = DAY * 1000;
-
 /** The kind of a window rule: events tile a range like interval data and cost the same way. */
 export function kindOf(rule: WindowRule): DatasetKind {
   switch (rule.kind) {
@@ -111,7 +108,6 @@ export function cadenceOf(rule: WindowRule, fastestWorthMs?: number): Cadence {
 
 /** The quarter hour: how often events and status snapshots are worth a look. */
 export const QUARTER_HOUR_MS = 15 * MINUTE_MS;
-export { DAY_MS };
 
 export function defineDataset<
   const N extends string,

@@ -9,7 +9,8 @@ import {
   normalizeStormGuard,
 } from '../../normalize/config.js';
 import { PERCENT, TIME } from '../../normalize/measurement.js';
-import { DAY_MS, defineDataset } from '../descriptor.js';
+import { DAY_MS } from '../../duration.js';
+import { defineDataset } from '../descriptor.js';
 
 /** The API answers 422 for the battery's settings on a system without IQ Batteries. */
 const hasEncharge = (system: SystemInfo): boolean => system.devices.encharges.length > 0;
