@@ -3,7 +3,8 @@
 // plans, window rule, the extractor's shape, the measurements written); `defineDataset` derives
 // the rest from them (its extractor, `appliesTo`, its kind and cadence), so no other module restates
 // a dataset: the registry, the window rules, the normalizer table, the budget plan's tables and
-// the schema are all read from the descriptors.
+// the schema are all read from the descriptors. The descriptors read alike on purpose: each states
+// its own facts in the same shape, so two datasets compare line by line.
 import { DAY_MS, MINUTE_MS } from '../duration.js';
 import type { PlanName } from '../enphase/plans.js';
 import type { Endpoint, Extractor, ExtractorFactory, SystemInfo } from '../extractors/types.js';
