@@ -8,7 +8,8 @@
 // normalized and serialized at a time, so memory stays proportional to one response.
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { NORMALIZERS, toLineProtocol, type NormalizeContext } from '../src/normalize/index.js';
+import { NORMALIZERS } from '../src/datasets/normalizers.js';
+import { toLineProtocol, type NormalizeContext } from '../src/normalize/index.js';
 import { PlausibilityCheck, plausibilityLimits } from '../src/normalize/plausibility.js';
 
 const { values: args } = parseArgs({

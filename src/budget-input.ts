@@ -2,8 +2,8 @@
 // cadence and what `enphase-etl plan` prints are computed from the same inputs.
 import type { BudgetInput } from './budget-plan.js';
 import type { Config } from './config.js';
-import { DATASET_NAMES, type DatasetName } from './datasets.js';
-import { EXTRACTORS, type SystemInfo } from './extractors/index.js';
+import { DATASET_NAMES, EXTRACTORS, type DatasetName } from './datasets/index.js';
+import type { SystemInfo } from './extractors/index.js';
 import type { RegistryStore } from './state/registry.js';
 
 /** Registry entries the plan costs one by one; beyond that the sample stands for the fleet. */

@@ -3,9 +3,8 @@
 // round fits its interval at the per-minute rate. Pure: no I/O, no clock; `plan`, the scheduler
 // and the tests call it with the same inputs and get the same answer. docs/budget.md explains
 // the rule with printed examples.
-import type { DatasetName } from './datasets.js';
-import { formatDuration } from './duration.js';
-import { EXTRACTORS } from './extractors/index.js';
+import { byDataset, DATASET_BY_NAME, EXTRACTORS, type DatasetName } from './datasets/index.js';
+import { DAY_MS, formatDuration, HOUR_MS, MINUTE_MS } from './duration.js';
 import type { SystemInfo } from './extractors/types.js';
 
 export interface BudgetLimits {
@@ -77,9 +76,7 @@ export interface BudgetPlan {
   warnings: string[];
 }
 
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 60 * MINUTE_MS;
-export const DAY_MS = 24 * HOUR_MS;
+export { DAY_MS, HOUR_MS, MINUTE_MS } from './duration.js';
 /** The longest month: a plan that fits 31 days fits every month. */
 const MONTH_DAYS = 31;
 
@@ -106,71 +103,25 @@ const BASELINE_MS = DAY_MS;
 
 /**
  * The fastest cadence worth paying for, per dataset, when the plan chooses (SYNC_INTERVAL is not
- * bound by it): nothing new can appear sooner. Interval
- * data changes once per interval (5 or 15 minutes); daily series only when a local day ends
- * (today is never written); settings (config) rarely; events and status snapshots are worth
- * a look every quarter hour.
+ * bound by it): nothing new can appear sooner. Each descriptor's cadence says it
+ * (src/datasets/descriptor.ts): interval data changes once per interval (5 or 15 minutes), daily
+ * series only when a local day ends (today is never written), settings (config) rarely; events
+ * and status snapshots are worth a look every quarter hour.
  */
-export const FASTEST_WORTH_MS: Readonly<Record<DatasetName, number>> = {
-  production_micro: 5 * MINUTE_MS,
-  micro: 5 * MINUTE_MS,
-  production_meter: 15 * MINUTE_MS,
-  consumption: 15 * MINUTE_MS,
-  battery: 15 * MINUTE_MS,
-  battery_device: 15 * MINUTE_MS,
-  grid_import: 15 * MINUTE_MS,
-  grid_export: 15 * MINUTE_MS,
-  ev_charger: 15 * MINUTE_MS,
-  rgm: 15 * MINUTE_MS,
-  energy_daily: DAY_MS,
-  events: 15 * MINUTE_MS,
-  system: 15 * MINUTE_MS,
-  latest: 15 * MINUTE_MS,
-  config: DAY_MS,
-};
+export const FASTEST_WORTH_MS: Readonly<Record<DatasetName, number>> = byDataset(
+  (d) => d.cadence.fastestWorthMs,
+);
 
 /** How much older than the round itself the newest data is: one interval, one day, or nothing. */
-const DATA_DELAY_MS: Readonly<Record<DatasetName, number>> = {
-  production_micro: 5 * MINUTE_MS,
-  micro: 5 * MINUTE_MS,
-  production_meter: 15 * MINUTE_MS,
-  consumption: 15 * MINUTE_MS,
-  battery: 15 * MINUTE_MS,
-  battery_device: 15 * MINUTE_MS,
-  grid_import: 15 * MINUTE_MS,
-  grid_export: 15 * MINUTE_MS,
-  ev_charger: 15 * MINUTE_MS,
-  rgm: 15 * MINUTE_MS,
-  energy_daily: DAY_MS,
-  events: 0,
-  system: 0,
-  latest: 0,
-  config: 0,
-};
+const DATA_DELAY_MS: Readonly<Record<DatasetName, number>> = byDataset((d) => d.cadence.dataDelayMs);
 
 /**
  * What a slower cadence loses, the order in which datasets are slowed when the plan does not
- * fit: interval data and events lose only freshness (the next round fetches the gap from the
- * watermark), daily series their once-a-day value, and snapshots an observation that can
- * never be made afterwards.
+ * fit (the descriptor's slowdown tier, by its kind): interval data and events lose only
+ * freshness, daily series their once-a-day value, and snapshots an observation that can never
+ * be made afterwards.
  */
-const SLOWDOWN_TIER: Readonly<Record<DatasetName, number>> = {
-  production_micro: 0,
-  micro: 0,
-  production_meter: 0,
-  consumption: 0,
-  battery: 0,
-  battery_device: 0,
-  grid_import: 0,
-  grid_export: 0,
-  ev_charger: 0,
-  rgm: 0,
-  events: 0,
-  energy_daily: 1,
-  system: 2,
-  latest: 2,
-  config: 2,
-};
+const SLOWDOWN_TIER: Readonly<Record<DatasetName, number>> = byDataset((d) => d.cadence.slowdownTier);
 
 const SYSTEMS_PER_LIST_PAGE = 100;
 /** Discovery fetches a system's device list again after this long (src/jobs/discover.ts). */
@@ -200,9 +151,14 @@ function roundRange(
   nowS: number,
 ): { from: number; to: number } {
   const everyS = Math.ceil(everyMs / 1000);
-  if (dataset === 'energy_daily') return { from: nowS - Math.max(2 * 86_400, everyS + 86_400), to: nowS };
-  if (dataset === 'system' || dataset === 'latest' || dataset === 'config') return { from: nowS, to: nowS };
-  return { from: nowS - Math.ceil(settleWindowMs / 1000) - everyS, to: nowS };
+  switch (DATASET_BY_NAME[dataset].kind) {
+    case 'daily':
+      return { from: nowS - Math.max(2 * 86_400, everyS + 86_400), to: nowS };
+    case 'snapshot':
+      return { from: nowS, to: nowS };
+    case 'interval':
+      return { from: nowS - Math.ceil(settleWindowMs / 1000) - everyS, to: nowS };
+  }
 }
 
 /** Rounds of a cadence that can start in the longest month (the first at its very start). */

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
-import { DATASET_NAMES, type DatasetName, isDatasetName } from './datasets.js';
+import { DATASET_NAMES, type DatasetName, isDatasetName } from './datasets/index.js';
 import { parseDuration } from './duration.js';
 import { PLAN_NAMES, PLAN_PRESETS, type PlanName } from './enphase/plans.js';
 import type { LoaderOptions } from './loaders/contract.js';

@@ -15,9 +15,9 @@ import {
   type BudgetInput,
   type BudgetPlan,
 } from '../src/budget-plan.js';
-import { DATASET_NAMES, type DatasetName } from '../src/datasets.js';
+import { DATASET_NAMES, EXTRACTORS, type DatasetName } from '../src/datasets/index.js';
 import { PLAN_PRESETS } from '../src/enphase/plans.js';
-import { EXTRACTORS, type SystemInfo } from '../src/extractors/index.js';
+import type { SystemInfo } from '../src/extractors/index.js';
 
 const NOW = Date.UTC(2026, 10, 28, 5, 37, 0);
 const SETTLE = 24 * HOUR_MS;

@@ -2,7 +2,7 @@
 // [--enqueue-only]`: loads history, processing its own jobs with a progress bar, and exits 0 only
 // when everything requested is loaded (datasets the plan does not include are listed, not failed).
 import type { Command } from 'commander';
-import { DATASET_NAMES, isDatasetName, type DatasetName } from '../datasets.js';
+import { DATASET_NAMES, isDatasetName, type DatasetName } from '../datasets/index.js';
 import { backfill, type SystemSelection } from '../jobs/backfill-and-sync.js';
 import { createProgressReporter } from '../jobs/progress.js';
 import { checkInfluxSink } from '../loaders/index.js';

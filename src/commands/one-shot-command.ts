@@ -4,7 +4,7 @@
 // stayed away longer than REDIS_PATIENCE, InterruptedError when stopped, UsageError for an unknown
 // system id) and the summary's text. The run itself is src/jobs/one-shot-run.ts.
 import { loadConfig } from '../config.js';
-import type { DatasetName } from '../datasets.js';
+import type { DatasetName } from '../datasets/index.js';
 import type { ReachNote } from '../jobs/backfill-reach.js';
 import { OutOfReachError, UnknownSystemsError, type SystemSelection } from '../jobs/backfill-and-sync.js';
 import type { OneShotSummary } from '../jobs/one-shot-run.js';

@@ -1,37 +1,71 @@
 // What every extractor shares: planning its windows, calling the client with the context every
-// error should name, turning a refused body into an ExtractError, and yielding one window at a
-// time in time order (so memory holds one window's points, built from one response at a time).
-import type { DatasetName } from '../datasets.js';
+// error should name, normalizing a body with its endpoint's normalizer, turning a refused body
+// into an ExtractError, and yielding one window at a time in time order (so memory holds one
+// window's points, built from one response at a time).
+//
+// Nothing here (or in any extractor) imports the dataset registry, the normalizer table or the
+// schema (src/datasets/, src/normalize/index.ts, schema.ts): those are built from the descriptors,
+// which import the extractors.
 import type { CallContext, EnphaseClient } from '../enphase/client.js';
-import { BadResponseError } from '../enphase/errors/index.js';
-import {
-  normalizeResponse,
-  NormalizeError,
-  type NormalizeContext,
-  type NormalizedOperation,
-} from '../normalize/index.js';
+// The error's own module, not the errors' index: the index holds ApiKeyRefusedError, which extends
+// config.ts's ConfigError, and config.ts reads the dataset registry, which imports this module.
+import { BadResponseError } from '../enphase/errors/bad-response-error.js';
+import { normalizeChecked, NormalizeError, type NormalizeContext } from '../normalize/body-readers.js';
 import type { DataPoint } from '../normalize/point.js';
 import { TimeZoneError } from '../normalize/time.js';
 import { ExtractError } from './errors.js';
-import type { ExtractDeps, ExtractedWindow, SystemInfo } from './types.js';
-import { planWindows, type RequestWindow } from './windows.js';
+import type {
+  ApiPath,
+  Endpoint,
+  ExtractDeps,
+  ExtractedWindow,
+  ExtractorSpec,
+  OperationId,
+  SystemInfo,
+} from './types.js';
+import { planRuleWindows, type RequestWindow, type WindowRule } from './windows.js';
 
-/** The windows of `dataset` for the system over [from, to) at `now` (the planner's rules). */
+/** The windows under `rule` for the system over [from, to) at `now` (the planner's rules). */
 export function windowsFor(
-  dataset: DatasetName,
+  rule: WindowRule,
   system: SystemInfo,
   from: number,
   to: number,
   now: number,
 ): RequestWindow[] {
-  return planWindows({
-    dataset,
+  return planRuleWindows(rule, {
     from,
     to,
     now,
     operationalAt: system.operationalAt,
     timeZone: system.timeZone,
   });
+}
+
+/** Whether the system has what `endpoint` describes (and, per device, at least one device). */
+export function endpointApplies(endpoint: Endpoint, system: SystemInfo): boolean {
+  if (endpoint.when !== undefined && !endpoint.when(system)) return false;
+  return endpoint.serials === undefined || endpoint.serials(system).length > 0;
+}
+
+/** The endpoints of the spec that the system can answer. */
+export function endpointsFor(spec: ExtractorSpec, system: SystemInfo): Endpoint[] {
+  return spec.endpoints.filter((endpoint) => endpointApplies(endpoint, system));
+}
+
+/** A dataset applies to a system when at least one of its endpoints does. */
+export function datasetApplies(spec: ExtractorSpec, system: SystemInfo): boolean {
+  return spec.endpoints.some((endpoint) => endpointApplies(endpoint, system));
+}
+
+/** The endpoint of `operation` in the spec; a descriptor without it is a programming error. */
+export function endpointOf<Op extends OperationId>(
+  spec: ExtractorSpec,
+  operation: Op,
+): Extract<Endpoint, { operation: Op }> {
+  const endpoint = spec.endpoints.find((e) => e.operation === operation);
+  if (endpoint === undefined) throw new Error(`dataset ${spec.dataset} declares no endpoint ${operation}`);
+  return endpoint as Extract<Endpoint, { operation: Op }>;
 }
 
 /**
@@ -45,14 +79,12 @@ export type LooseGet = (
   context: CallContext,
 ) => Promise<unknown>;
 
-export type ApiPath = Parameters<EnphaseClient['get']>[0];
-
 export function looseGet(client: EnphaseClient): LooseGet {
   return client.get.bind(client) as unknown as LooseGet;
 }
 
 /** The context the client puts in every error it throws for this window. */
-export function callContext(system: SystemInfo, dataset: DatasetName, window: RequestWindow): CallContext {
+export function callContext(system: SystemInfo, dataset: string, window: RequestWindow): CallContext {
   return { systemId: system.id, dataset, window: { start: window.from, end: window.to } };
 }
 
@@ -61,9 +93,15 @@ export function queryOf(window: RequestWindow): Record<string, string | number> 
   return window.query as Record<string, string | number>;
 }
 
-/** Normalizes `body` with the normalizer of `operation`, refusing a body for another system or device. */
-export function normalize(operation: NormalizedOperation, body: unknown, ctx: NormalizeContext): DataPoint[] {
-  return normalizeResponse(operation, body, ctx);
+/** The points of `body` by the endpoint's normalizer, refusing a body for another system or device. */
+export function normalize(endpoint: Endpoint, body: unknown, ctx: NormalizeContext): DataPoint[] {
+  if (endpoint.normalize === undefined) throw new Error(`${endpoint.operation} has no normalizer`);
+  return normalizeChecked(
+    endpoint.operation,
+    endpoint.normalize as (b: unknown, c: NormalizeContext) => DataPoint[],
+    body,
+    ctx,
+  );
 }
 
 /** A refused body (client or normalizer) becomes an ExtractError naming system, dataset, window. */
@@ -75,7 +113,7 @@ function isBadBody(error: unknown): boolean {
 
 export async function guarded<T>(
   system: SystemInfo,
-  dataset: DatasetName,
+  dataset: string,
   window: RequestWindow,
   serial: string | undefined,
   work: () => Promise<T>,
@@ -97,21 +135,22 @@ export async function guarded<T>(
 }
 
 /**
- * The windows of [from, to) planned at `deps.now()`, each fetched by `fetchWindow` and yielded
+ * The windows of [from, to) planned at `deps.now()` under the spec's rule, each fetched by `fetchWindow` and yielded
  * once every request of it has succeeded: a failing window throws (as an ExtractError when its
  * body was bad) before anything of it is yielded, and the windows after it are not fetched.
  */
 export async function* extractWindows(
   deps: ExtractDeps,
-  dataset: DatasetName,
+  spec: ExtractorSpec,
   system: SystemInfo,
   from: number,
   to: number,
   fetchWindow: (window: RequestWindow, get: LooseGet, now: number) => Promise<DataPoint[]>,
 ): AsyncGenerator<ExtractedWindow> {
+  const { dataset } = spec;
   const now = deps.now();
   const get = looseGet(deps.client);
-  for (const window of windowsFor(dataset, system, from, to, now)) {
+  for (const window of windowsFor(spec.window, system, from, to, now)) {
     const points = await guarded(system, dataset, window, undefined, () => fetchWindow(window, get, now));
     yield { dataset, window, points, loadedUntil: Math.min(window.to, now) };
   }

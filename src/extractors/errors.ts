@@ -3,15 +3,15 @@
 // window, so the job's log line and `status` row say exactly what to look at; no point of that
 // window was yielded. Plan restrictions, quota and HTTP errors are not wrapped: the job decides
 // by their own type (PlanRestrictedError → dataset unavailable, ApiError.retryable, …).
-import type { DatasetName } from '../datasets.js';
-import { describeContext } from '../enphase/errors/index.js';
+// Not the errors' index: see core.ts.
+import { describeContext } from '../enphase/errors/enphase-error.js';
 
 export class ExtractError extends Error {
   override name = 'ExtractError';
   /** The same request would get the same body: retrying at once does not help. */
   readonly retryable = false;
   readonly systemId: number;
-  readonly dataset: DatasetName;
+  readonly dataset: string;
   readonly window: { start: number; end: number };
   /** The device of a per-device dataset, when one device's body was bad. */
   readonly serial: string | undefined;
@@ -19,7 +19,7 @@ export class ExtractError extends Error {
   constructor(
     details: {
       systemId: number;
-      dataset: DatasetName;
+      dataset: string;
       window: { start: number; end: number };
       serial?: string;
     },

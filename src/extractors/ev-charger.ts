@@ -1,18 +1,26 @@
-// Dataset `ev_charger`: per IQ EV Charger, its 15-minute energy (GET …/ev_charger/{serial}/telemetry,
-// day windows, one request per charger and window), then once per extract the chargers' snapshot
-// (GET …/ev_charger/devices), each charger's charging sessions (GET …/sessions, newest first,
-// pages of 100 until a page ends before the range) and its daily energy (GET …/lifetime over the
-// range's complete local days, dates as YYYYMMDD). Every plan.
+// The EV charger dataset's extractor: per IQ EV Charger, its 15-minute energy (day windows, one
+// request per charger and window), then once per extract the chargers' snapshot, each charger's
+// charging sessions (newest first, pages of 100 until a page ends before the range) and its daily
+// energy (over the range's complete local days, dates as YYYYMMDD).
 //
 // The snapshot, sessions and daily energy come with the last telemetry window, so the window that
 // moves the watermark to the end of the range is the one that holds them: a failure before it
 // leaves the watermark behind and the next run fetches them again.
 import type { DataPoint } from '../normalize/point.js';
 import { DAY } from '../normalize/time.js';
-import { append, callContext, guarded, looseGet, normalize, queryOf, windowsFor } from './core.js';
-import { ALL_PLANS } from './plans.js';
-import type { ExtractDeps, Extractor, SystemInfo } from './types.js';
-import type { RequestWindow } from './windows.js';
+import {
+  append,
+  callContext,
+  datasetApplies,
+  endpointOf,
+  guarded,
+  looseGet,
+  normalize,
+  queryOf,
+  windowsFor,
+} from './core.js';
+import type { ExtractDeps, Extractor, ExtractorSpec, SystemInfo } from './types.js';
+import { DAILY, type RequestWindow } from './windows.js';
 
 const SESSION_PAGE = 100;
 /**
@@ -29,16 +37,14 @@ export function sessionPages(from: number, now: number): number {
   return Math.floor(maxSessions / SESSION_PAGE) + 1;
 }
 
-function chargers(system: SystemInfo): readonly string[] {
-  return system.devices.evChargers;
-}
-
 /** YYYY-MM-DD → YYYYMMDD (the EV endpoints' date format). */
 function compactDate(date: string): string {
   return date.replaceAll('-', '');
 }
 
 async function extras(
+  spec: ExtractorSpec,
+  chargers: (system: SystemInfo) => readonly string[],
   deps: ExtractDeps,
   system: SystemInfo,
   range: RequestWindow,
@@ -47,29 +53,25 @@ async function extras(
   now: number,
 ): Promise<DataPoint[]> {
   const get = looseGet(deps.client);
-  const call = callContext(system, 'ev_charger', range);
+  const call = callContext(system, spec.dataset, range);
+  const devicesEndpoint = endpointOf(spec, 'fetchChargersSummary');
+  const sessionsEndpoint = endpointOf(spec, 'fetchChargerSessionHistory');
+  const lifetimeEndpoint = endpointOf(spec, 'fetchDailyEnergyConsumptionData');
   const points: DataPoint[] = [];
-  const devices = await get(
-    '/api/v4/systems/{system_id}/ev_charger/devices',
-    { pathParams: { system_id: system.id } },
-    call,
-  );
-  append(points, normalize('fetchChargersSummary', devices, { systemId: system.id, observedAt: now }));
-  const daily = windowsFor('energy_daily', system, from, to, now);
+  const devices = await get(devicesEndpoint.path, { pathParams: { system_id: system.id } }, call);
+  append(points, normalize(devicesEndpoint, devices, { systemId: system.id, observedAt: now }));
+  const daily = windowsFor(DAILY, system, from, to, now);
   for (const serial of chargers(system)) {
     const pathParams = { system_id: system.id, serial_no: serial };
-    await guarded(system, 'ev_charger', range, serial, async () => {
+    await guarded(system, spec.dataset, range, serial, async () => {
       const window = { from: range.from - SESSION_LOOKBACK, to: range.to };
       for (let offset = 0; ; offset += SESSION_PAGE) {
         const body = (await get(
-          '/api/v4/systems/{system_id}/ev_charger/{serial_no}/sessions',
+          sessionsEndpoint.path,
           { pathParams, query: { offset, limit: SESSION_PAGE } },
           call,
         )) as { sessions?: { start_time?: number | null }[] | null };
-        append(
-          points,
-          normalize('fetchChargerSessionHistory', body, { systemId: system.id, serial, window }),
-        );
+        append(points, normalize(sessionsEndpoint, body, { systemId: system.id, serial, window }));
         const page = body.sessions ?? [];
         const oldest = page.at(-1)?.start_time;
         if (page.length < SESSION_PAGE || (typeof oldest === 'number' && oldest < window.from)) break;
@@ -77,7 +79,7 @@ async function extras(
       for (const day of daily) {
         const q = queryOf(day);
         const body = await get(
-          '/api/v4/systems/{system_id}/ev_charger/{serial_no}/lifetime',
+          lifetimeEndpoint.path,
           {
             pathParams,
             query: {
@@ -89,7 +91,7 @@ async function extras(
         );
         append(
           points,
-          normalize('fetchDailyEnergyConsumptionData', body, {
+          normalize(lifetimeEndpoint, body, {
             systemId: system.id,
             serial,
             timeZone: system.timeZone,
@@ -103,52 +105,57 @@ async function extras(
   return points;
 }
 
-export const evChargerExtractor: Extractor = {
-  dataset: 'ev_charger',
-  plans: ALL_PLANS,
-  appliesTo: (system) => chargers(system).length > 0,
-  requestCount(system, from, to, now) {
-    const n = chargers(system).length;
-    const windows = windowsFor('ev_charger', system, from, to, now);
-    const first = windows[0];
-    if (n === 0 || first === undefined) return 0;
-    const daily = windowsFor('energy_daily', system, from, to, now).length;
-    return n * windows.length + 1 + n * (sessionPages(first.from - SESSION_LOOKBACK, now) + daily);
-  },
-  async *extract(deps, system, from, to) {
-    if (chargers(system).length === 0) return;
-    const now = deps.now();
-    const get = looseGet(deps.client);
-    const windows = windowsFor('ev_charger', system, from, to, now);
-    const first = windows[0];
-    const last = windows.at(-1);
-    if (first === undefined || last === undefined) return;
-    for (const window of windows) {
-      const points: DataPoint[] = [];
-      for (const serial of chargers(system)) {
-        const devicePoints = await guarded(system, 'ev_charger', window, serial, async () =>
-          normalize(
-            'fetchEnergyConsumptionData',
-            await get(
-              '/api/v4/systems/{system_id}/ev_charger/{serial_no}/telemetry',
-              { pathParams: { system_id: system.id, serial_no: serial }, query: queryOf(window) },
-              callContext(system, 'ev_charger', window),
+export function evChargerExtractor(spec: ExtractorSpec): Extractor {
+  const { dataset } = spec;
+  const telemetryEndpoint = endpointOf(spec, 'fetchEnergyConsumptionData');
+  const chargers = (system: SystemInfo): readonly string[] => telemetryEndpoint.serials?.(system) ?? [];
+  return {
+    dataset,
+    plans: spec.plans,
+    appliesTo: (system) => datasetApplies(spec, system),
+    requestCount(system, from, to, now) {
+      const n = chargers(system).length;
+      const windows = windowsFor(spec.window, system, from, to, now);
+      const first = windows[0];
+      if (n === 0 || first === undefined) return 0;
+      const daily = windowsFor(DAILY, system, from, to, now).length;
+      return n * windows.length + 1 + n * (sessionPages(first.from - SESSION_LOOKBACK, now) + daily);
+    },
+    async *extract(deps, system, from, to) {
+      if (chargers(system).length === 0) return;
+      const now = deps.now();
+      const get = looseGet(deps.client);
+      const windows = windowsFor(spec.window, system, from, to, now);
+      const first = windows[0];
+      const last = windows.at(-1);
+      if (first === undefined || last === undefined) return;
+      for (const window of windows) {
+        const points: DataPoint[] = [];
+        for (const serial of chargers(system)) {
+          const devicePoints = await guarded(system, dataset, window, serial, async () =>
+            normalize(
+              telemetryEndpoint,
+              await get(
+                telemetryEndpoint.path,
+                { pathParams: { system_id: system.id, serial_no: serial }, query: queryOf(window) },
+                callContext(system, dataset, window),
+              ),
+              { systemId: system.id, serial, window: { from: window.from, to: window.to } },
             ),
-            { systemId: system.id, serial, window: { from: window.from, to: window.to } },
-          ),
-        );
-        append(points, devicePoints);
+          );
+          append(points, devicePoints);
+        }
+        if (window === last) {
+          const range: RequestWindow = { from: first.from, to: last.to, query: {} };
+          append(
+            points,
+            await guarded(system, dataset, range, undefined, () =>
+              extras(spec, chargers, deps, system, range, from, to, now),
+            ),
+          );
+        }
+        yield { dataset, window, points, loadedUntil: Math.min(window.to, now) };
       }
-      if (window === last) {
-        const range: RequestWindow = { from: first.from, to: last.to, query: {} };
-        append(
-          points,
-          await guarded(system, 'ev_charger', range, undefined, () =>
-            extras(deps, system, range, from, to, now),
-          ),
-        );
-      }
-      yield { dataset: 'ev_charger', window, points, loadedUntil: Math.min(window.to, now) };
-    }
-  },
-};
+    },
+  };
+}

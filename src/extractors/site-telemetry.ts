@@ -1,38 +1,32 @@
-// The shape of every site-level interval dataset: one request per planned window (telemetry with
-// `start_at` + `granularity`, or rgm_stats with `start_at` + `end_at`), normalized with the
-// window as the filter, so a point outside [from, to) is never yielded twice by two windows.
-import type { DatasetName } from '../datasets.js';
-import type { PlanName } from '../enphase/plans.js';
-import type { NormalizedOperation } from '../normalize/index.js';
-import { callContext, extractWindows, normalize, queryOf, windowsFor, type ApiPath } from './core.js';
-import type { Extractor, SystemInfo } from './types.js';
+// The shape of every site-level interval dataset: one endpoint, one request per planned window
+// (telemetry with `start_at` + `granularity`, or rgm_stats with `start_at` + `end_at`), normalized
+// with the window as the filter, so a point outside [from, to) is never yielded twice by two
+// windows.
+import { callContext, datasetApplies, extractWindows, normalize, queryOf, windowsFor } from './core.js';
+import type { Extractor, ExtractorSpec, SystemInfo } from './types.js';
 
-export interface SiteSeriesSpec {
-  dataset: DatasetName;
-  path: ApiPath;
-  operation: NormalizedOperation;
-  plans: readonly PlanName[];
-  appliesTo(system: SystemInfo): boolean;
-}
-
-export function siteSeriesExtractor(spec: SiteSeriesSpec): Extractor {
-  const { dataset, path, operation } = spec;
+export function siteSeriesExtractor(spec: ExtractorSpec): Extractor {
+  const [endpoint, ...more] = spec.endpoints;
+  if (endpoint === undefined || more.length > 0) {
+    throw new Error(`dataset ${spec.dataset}: a site series reads exactly one endpoint`);
+  }
+  const appliesTo = (system: SystemInfo): boolean => datasetApplies(spec, system);
   return {
-    dataset,
+    dataset: spec.dataset,
     plans: spec.plans,
-    appliesTo: spec.appliesTo,
+    appliesTo,
     requestCount(system, from, to, now) {
-      return spec.appliesTo(system) ? windowsFor(dataset, system, from, to, now).length : 0;
+      return appliesTo(system) ? windowsFor(spec.window, system, from, to, now).length : 0;
     },
     async *extract(deps, system, from, to) {
-      if (!spec.appliesTo(system)) return;
-      yield* extractWindows(deps, dataset, system, from, to, async (window, get) => {
+      if (!appliesTo(system)) return;
+      yield* extractWindows(deps, spec, system, from, to, async (window, get) => {
         const body = await get(
-          path,
+          endpoint.path,
           { pathParams: { system_id: system.id }, query: queryOf(window) },
-          callContext(system, dataset, window),
+          callContext(system, spec.dataset, window),
         );
-        return normalize(operation, body, {
+        return normalize(endpoint, body, {
           systemId: system.id,
           window: { from: window.from, to: window.to },
         });

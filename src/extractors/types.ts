@@ -1,11 +1,17 @@
 // The public shapes of the extractors (DESIGN §4): what the registry keeps per system, what one
-// fetched window yields, and what every dataset's extractor declares. The BullMQ jobs and the
-// budget planner build on these; they change only by agreement.
-import type { DatasetName } from '../datasets.js';
+// fetched window yields, what every dataset's extractor declares, and what a dataset's descriptor
+// (src/datasets/<name>/index.ts) hands the factory that builds its extractor. The BullMQ jobs and
+// the budget planner build on these; they change only by agreement.
+//
+// Dataset names are plain strings here: the names are the registry's (src/datasets/index.ts), which
+// builds on these shapes, so naming its type here would make the two define each other.
+import type { operations } from '../enphase/api-types.js';
 import type { EnphaseClient } from '../enphase/client.js';
 import type { PlanName } from '../enphase/plans.js';
+import type { ResponseBody } from '../normalize/bodies.js';
+import type { NormalizeContext } from '../normalize/body-readers.js';
 import type { DataPoint } from '../normalize/point.js';
-import type { RequestWindow } from './windows.js';
+import type { RequestWindow, WindowRule } from './windows.js';
 
 /** What the registry keeps per system (discovery fills it). */
 export interface SystemInfo {
@@ -23,7 +29,7 @@ export interface SystemInfo {
 }
 
 export interface ExtractedWindow {
-  dataset: DatasetName;
+  dataset: string;
   window: RequestWindow;
   /** Normalized, ready for toLineProtocol. */
   points: DataPoint[];
@@ -41,7 +47,7 @@ export interface ExtractDeps {
 }
 
 export interface Extractor {
-  dataset: DatasetName;
+  dataset: string;
   plans: readonly PlanName[];
   appliesTo(system: SystemInfo): boolean;
   /** Pure: requests this dataset costs for [from, to) (incl. per-device fan-out). */
@@ -49,3 +55,34 @@ export interface Extractor {
   /** Fetches and normalizes [from, to) window by window, in time order; memory: one response at a time. */
   extract(deps: ExtractDeps, system: SystemInfo, from: number, to: number): AsyncGenerator<ExtractedWindow>;
 }
+
+/** A path of the OpenAPI file (the client checks calls against it). */
+export type ApiPath = Parameters<EnphaseClient['get']>[0];
+export type OperationId = keyof operations;
+
+interface EndpointOf<Op extends OperationId> {
+  path: ApiPath;
+  /** The spec's operationId of `path`: the body's type, and the key of the normalizer table. */
+  operation: Op;
+  /** Turns its 200 body into points; absent where the extractor reads the body itself (event types). */
+  normalize?: (body: ResponseBody<Op>, ctx: NormalizeContext) => DataPoint[];
+  /** Whether the system has what this endpoint describes (default: every system). */
+  when?(system: SystemInfo): boolean;
+  /** A per-device endpoint: the serials it is asked for, one request each. */
+  serials?(system: SystemInfo): readonly string[];
+  /** Query parameters sent with every request besides the window's. */
+  query?: Readonly<Record<string, string>>;
+}
+
+/** One endpoint a dataset reads; the compiler holds `normalize` to the body of `operation`. */
+export type Endpoint = { [Op in OperationId]: EndpointOf<Op> }[OperationId];
+
+/** What a dataset's descriptor tells the factory that builds its extractor. */
+export interface ExtractorSpec {
+  dataset: string;
+  plans: readonly PlanName[];
+  window: WindowRule;
+  endpoints: readonly Endpoint[];
+}
+
+export type ExtractorFactory = (spec: ExtractorSpec) => Extractor;

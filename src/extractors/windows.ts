@@ -1,4 +1,6 @@
-// The pure window planner: for a dataset and a time range, the requests that fetch it.
+// The pure window planner: for a window rule and a time range, the requests that fetch it. Each
+// dataset's rule is in its descriptor (src/datasets/<name>/index.ts); src/datasets/windows.ts
+// plans by dataset name.
 //
 // Each endpoint's own rules (openapi/enphase-v4-openapi.yaml):
 // - telemetry (`start_at` + `granularity`): the response covers intervals that start in
@@ -17,7 +19,6 @@
 // `now`. Windows are consecutive [from, to) spans of the maximum length, so they tile the range
 // with no gap and no overlap and their number is the minimum: ceil(range / span).
 import { DateTime } from 'luxon';
-import type { DatasetName } from '../datasets.js';
 import {
   addDays,
   alignDown,
@@ -26,7 +27,6 @@ import {
   DAY,
   localDate,
   localMidnight,
-  WEEK,
 } from '../normalize/time.js';
 
 export type WindowRule =
@@ -36,27 +36,8 @@ export type WindowRule =
   | { kind: 'events'; span: number; maxAgeMonths: number }
   | { kind: 'snapshot' };
 
-const FIVE_MIN = 300;
-const FIFTEEN_MIN = 900;
-
-export const WINDOW_RULES: Readonly<Record<DatasetName, WindowRule>> = {
-  production_micro: { kind: 'telemetry', grid: FIVE_MIN, span: DAY, granularity: 'day' },
-  micro: { kind: 'telemetry', grid: FIVE_MIN, span: DAY, granularity: 'day' },
-  production_meter: { kind: 'telemetry', grid: FIFTEEN_MIN, span: WEEK, granularity: 'week' },
-  consumption: { kind: 'telemetry', grid: FIFTEEN_MIN, span: WEEK, granularity: 'week' },
-  battery: { kind: 'telemetry', grid: FIFTEEN_MIN, span: WEEK, granularity: 'week' },
-  battery_device: { kind: 'telemetry', grid: FIFTEEN_MIN, span: WEEK, granularity: 'week' },
-  grid_import: { kind: 'telemetry', grid: FIFTEEN_MIN, span: DAY, granularity: 'day' },
-  grid_export: { kind: 'telemetry', grid: FIFTEEN_MIN, span: DAY, granularity: 'day' },
-  // The EV charger's 15-minute telemetry documents only `day` (and `week` without a maximum).
-  ev_charger: { kind: 'telemetry', grid: FIFTEEN_MIN, span: DAY, granularity: 'day' },
-  rgm: { kind: 'range', grid: FIFTEEN_MIN, span: WEEK },
-  energy_daily: { kind: 'daily' },
-  events: { kind: 'events', span: WEEK, maxAgeMonths: 9 },
-  system: { kind: 'snapshot' },
-  latest: { kind: 'snapshot' },
-  config: { kind: 'snapshot' },
-};
+/** The rule of the daily (`*_lifetime`) series: local calendar days, one request for any range. */
+export const DAILY: WindowRule = { kind: 'daily' };
 
 export type WindowQuery =
   | { start_at: number; granularity: 'day' | 'week' }
@@ -73,8 +54,7 @@ export interface RequestWindow {
   query: WindowQuery;
 }
 
-export interface PlanInput {
-  dataset: DatasetName;
+export interface WindowRange {
   /** Range of interval starts wanted, [from, to), epoch seconds. */
   from: number;
   to: number;
@@ -106,7 +86,7 @@ function monthsBefore(now: number, months: number, timeZone: string): number {
 
 /** The clamped, grid-aligned range [start, end) an interval dataset can be fetched for. */
 export function clampedRange(
-  input: PlanInput,
+  input: WindowRange,
   grid: number,
   earliest: number,
 ): { start: number; end: number } {
@@ -133,7 +113,7 @@ function tile(
   return out;
 }
 
-function planDaily(input: PlanInput): RequestWindow[] {
+function planDaily(input: WindowRange): RequestWindow[] {
   const zone = input.timeZone;
   const yesterday = addDays(localDate(input.now, zone), -1);
   const lastWanted = localDate(input.to - 1, zone);
@@ -158,11 +138,10 @@ function planDaily(input: PlanInput): RequestWindow[] {
 }
 
 /**
- * The earliest instant a request for `dataset` may start at `now` (with LIMIT_MARGIN), or
- * undefined for a dataset the API serves whatever its age (daily series, snapshots).
+ * The earliest instant a request under `rule` may start at `now` (with LIMIT_MARGIN), or
+ * undefined for a rule the API serves whatever its age (daily series, snapshots).
  */
-export function earliestStart(dataset: DatasetName, now: number, timeZone: string): number | undefined {
-  const rule = WINDOW_RULES[dataset];
+export function earliestStartOf(rule: WindowRule, now: number, timeZone: string): number | undefined {
   switch (rule.kind) {
     case 'telemetry':
     case 'range':
@@ -174,27 +153,26 @@ export function earliestStart(dataset: DatasetName, now: number, timeZone: strin
   }
 }
 
-/** The requests for `input.dataset` over [from, to): see the file comment for the rules. */
-export function planWindows(input: PlanInput): RequestWindow[] {
+/** The requests under `rule` for the range of `input`: see the file comment for the rules. */
+export function planRuleWindows(rule: WindowRule, input: WindowRange): RequestWindow[] {
   assertTimeZone(input.timeZone);
-  const rule = WINDOW_RULES[input.dataset];
   switch (rule.kind) {
     case 'snapshot':
       return [{ from: input.now, to: input.now, query: {} }];
     case 'daily':
       return planDaily(input);
     case 'telemetry': {
-      const earliest = earliestStart(input.dataset, input.now, input.timeZone)!;
+      const earliest = earliestStartOf(rule, input.now, input.timeZone)!;
       const { start, end } = clampedRange(input, rule.grid, earliest);
       return tile(start, end, rule.span, (from) => ({ start_at: from, granularity: rule.granularity }));
     }
     case 'range': {
-      const earliest = earliestStart(input.dataset, input.now, input.timeZone)!;
+      const earliest = earliestStartOf(rule, input.now, input.timeZone)!;
       const { start, end } = clampedRange(input, rule.grid, earliest);
       return tile(start, end, rule.span, (from, to) => ({ start_at: from, end_at: to }));
     }
     case 'events': {
-      const earliest = earliestStart(input.dataset, input.now, input.timeZone)!;
+      const earliest = earliestStartOf(rule, input.now, input.timeZone)!;
       const { start, end } = clampedRange(input, 1, earliest);
       return tile(start, end, rule.span, (from, to) => ({
         start_time: from,

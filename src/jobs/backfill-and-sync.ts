@@ -2,7 +2,7 @@
 // systems (registry, discovering what it lacks), split the datasets into those the plan includes
 // and those it does not, and run one job per system through runOneShot (one-shot-run.ts).
 import { randomBytes } from 'node:crypto';
-import { DATASET_NAMES, type DatasetName } from '../datasets.js';
+import { DATASET_NAMES, type DatasetName } from '../datasets/index.js';
 import type { RegistryEntry } from '../state/registry.js';
 import type { SystemProblem } from '../state/system-problems.js';
 import { backfillReach, nothingInReach, type ReachNote } from './backfill-reach.js';

@@ -3,8 +3,8 @@
 // such limit. A range that starts before a limit is clamped to it; one that ends before it has
 // nothing to fetch. The run says so per dataset, and a run where no requested dataset can fetch
 // anything is refused before a job is enqueued (bad usage, exit 2) instead of reporting "loaded".
-import type { DatasetName } from '../datasets.js';
-import { earliestStart, WINDOW_RULES } from '../extractors/windows.js';
+import { WINDOW_RULES, type DatasetName } from '../datasets/index.js';
+import { earliestStart } from '../datasets/windows.js';
 import { localDate } from '../normalize/time.js';
 import { localDayRange } from './ranges.js';
 

@@ -8,7 +8,7 @@
 // committed is gone too, so they start over, idempotently). Redis lost for longer than the
 // runtime's patience ends the run with RedisLostError.
 import type { JobsOptions, Queue } from 'bullmq';
-import type { DatasetName } from '../datasets.js';
+import type { DatasetName } from '../datasets/index.js';
 import { stopsTheRun } from '../loaders/index.js';
 import type { QueueName, SyncResult } from './queues.js';
 import type { ProgressReporter } from './progress.js';

@@ -1,7 +1,7 @@
 // The BullMQ queues of the pipeline (DESIGN §2) and the shapes of their jobs. Every process opens
 // them the same way, under `keys.bullPrefix`, so workers on many machines share one set.
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import type { DatasetName } from '../datasets.js';
+import type { DatasetName } from '../datasets/index.js';
 import type { RedisKeys } from '../state/keys.js';
 
 export const QUEUE_DISCOVER = 'discover';

@@ -3,7 +3,7 @@
 import { budgetInput, datasetsFor, registrySample } from '../budget-input.js';
 import { planBudget, type BudgetPlan } from '../budget-plan.js';
 import type { Config } from '../config.js';
-import type { DatasetName } from '../datasets.js';
+import type { DatasetName } from '../datasets/index.js';
 import type { RegistryStore } from '../state/registry.js';
 import { syncJobOptions, type Queues, type SyncJobData } from './queues.js';
 

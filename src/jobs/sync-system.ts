@@ -5,13 +5,12 @@
 // recorded for `status` and never stops the others.
 import type { Redis } from 'ioredis';
 import pLimit from 'p-limit';
-import { DATASET_NAMES, type DatasetName } from '../datasets.js';
+import { DATASET_NAMES, EXTRACTORS, WINDOW_RULES, type DatasetName } from '../datasets/index.js';
 import type { EnphaseClient } from '../enphase/client.js';
 import { PermanentAnswerError, PlanRestrictedError } from '../enphase/errors/index.js';
 import type { PlanName } from '../enphase/plans.js';
-import { EXTRACTORS, type Extractor, type SystemInfo } from '../extractors/index.js';
+import type { Extractor, SystemInfo } from '../extractors/index.js';
 import type { ExtractedWindow } from '../extractors/types.js';
-import { WINDOW_RULES } from '../extractors/windows.js';
 import type { LineWriter } from '../loaders/index.js';
 import type { Logger } from '../log.js';
 import type { PipelineMetrics } from '../metrics.js';
@@ -159,7 +158,7 @@ export async function syncSystem(
           if (!isDue(lastSync[dataset], request.cadences?.[dataset], nowMs)) return;
         }
         try {
-          const counts = await syncDataset(deps, extractors[dataset], system, request, (p) =>
+          const counts = await syncDataset(deps, dataset, extractors[dataset], system, request, (p) =>
             onProgress?.(p),
           );
           result.windows += counts.windows;
@@ -237,12 +236,12 @@ async function segmentsOf(
 
 async function syncDataset(
   deps: SyncDeps,
+  dataset: DatasetName,
   extractor: Extractor,
   system: SystemInfo,
   request: SyncRequest,
   onProgress: (progress: SyncProgress) => void,
 ): Promise<{ windows: number; points: number; rejected: Record<string, number> }> {
-  const { dataset } = extractor;
   const nowSec = () => Math.floor(deps.now() / 1_000);
   const { segments, floorAfter } = await segmentsOf(deps, system, dataset, request, nowSec());
   const totals = { windows: 0, points: 0, rejected: {} as Record<string, number> };

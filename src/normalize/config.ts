@@ -22,7 +22,7 @@ import {
   systemTag,
   type Fields,
   type NormalizeContext,
-} from './context.js';
+} from './body-readers.js';
 import type { DataPoint } from './point.js';
 
 type Mapping = readonly (readonly [from: string, to: string, type: 'int' | 'string' | 'bool'])[];

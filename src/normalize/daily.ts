@@ -18,7 +18,7 @@ import {
   NormalizeError,
   SeriesBuilder,
   type NormalizeContext,
-} from './context.js';
+} from './body-readers.js';
 import type { DataPoint } from './point.js';
 import { assertTimeZone, daysBetween, localDate, localMidnights } from './time.js';
 

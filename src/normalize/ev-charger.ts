@@ -27,11 +27,11 @@ import {
   SeriesBuilder,
   type Fields,
   type NormalizeContext,
-} from './context.js';
+} from './body-readers.js';
 import { dailySeries } from './daily.js';
 import { intervalSeries } from './interval-series.js';
 import type { DataPoint } from './point.js';
-import { FIFTEEN_MINUTES } from './telemetry.js';
+import { FIFTEEN_MINUTES } from './time.js';
 
 export function normalizeEvChargers(
   body: ResponseBody<'fetchChargersSummary'>,

@@ -18,7 +18,7 @@ import {
   NormalizeError,
   type Fields,
   type NormalizeContext,
-} from './context.js';
+} from './body-readers.js';
 import type { DataPoint } from './point.js';
 
 function typeLabels(ctx: NormalizeContext, typeId: number | undefined, fields: Fields): void {

@@ -16,10 +16,9 @@ import {
   NormalizeError,
   SeriesBuilder,
   type NormalizeContext,
-} from './context.js';
+} from './body-readers.js';
 import type { DataPoint } from './point.js';
-import { FIFTEEN_MINUTES } from './telemetry.js';
-import { intervalStart } from './time.js';
+import { FIFTEEN_MINUTES, intervalStart } from './time.js';
 
 function gridSeries(
   body: unknown,

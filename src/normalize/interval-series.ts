@@ -8,7 +8,7 @@ import {
   SeriesBuilder,
   type Fields,
   type NormalizeContext,
-} from './context.js';
+} from './body-readers.js';
 import type { DataPoint } from './point.js';
 import { intervalStart } from './time.js';
 

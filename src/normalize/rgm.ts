@@ -17,11 +17,10 @@ import {
   SeriesBuilder,
   type Fields,
   type NormalizeContext,
-} from './context.js';
+} from './body-readers.js';
 import { intervalsToSeries } from './interval-series.js';
 import type { DataPoint } from './point.js';
-import { FIFTEEN_MINUTES } from './telemetry.js';
-import { intervalStart } from './time.js';
+import { FIFTEEN_MINUTES, intervalStart } from './time.js';
 
 const WHAT = 'rgm_stats';
 

@@ -18,7 +18,7 @@ import {
   systemTag,
   type Fields,
   type NormalizeContext,
-} from './context.js';
+} from './body-readers.js';
 import type { DataPoint } from './point.js';
 
 type SystemEntry = ResponseBody<'getSystemById'>;

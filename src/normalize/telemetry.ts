@@ -19,12 +19,10 @@ import {
   systemTag,
   type Fields,
   type NormalizeContext,
-} from './context.js';
+} from './body-readers.js';
 import { intervalSeries } from './interval-series.js';
 import type { DataPoint } from './point.js';
-
-const FIVE_MINUTES = 300;
-export const FIFTEEN_MINUTES = 900;
+import { FIFTEEN_MINUTES, FIVE_MINUTES } from './time.js';
 
 type Interval = Readonly<Record<string, unknown>>;
 

@@ -11,6 +11,9 @@ const MINUTE = 60;
 export const HOUR = 3600;
 export const DAY = 86_400;
 export const WEEK = 7 * DAY;
+/** The two interval grids of the API's series. */
+export const FIVE_MINUTES = 300;
+export const FIFTEEN_MINUTES = 900;
 
 /** `t` rounded down to a multiple of `grid` seconds (also for negative `t`). */
 export function alignDown(t: number, grid: number): number {

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { humanDuration } from '../../src/commands/format.js';
 import { assumedSystem, buildPlanReport, formatPlanReport, runPlan } from '../../src/commands/plan.js';
 import { parseConfig } from '../../src/config.js';
-import { EXTRACTORS } from '../../src/extractors/index.js';
+import { EXTRACTORS } from '../../src/datasets/index.js';
 import { createKeys } from '../../src/state/keys.js';
 import { RegistryStore, type RegistryEntry } from '../../src/state/registry.js';
 import { startRedis, type RedisHandle } from '../support/services.js';

@@ -2,9 +2,7 @@
 // an in-process worker → InfluxDB holds exactly the simulator's truth for every measurement of
 // DESIGN §4; a second backfill of the same range sends only the settle window's hits and changes
 // nothing; a 2-year backfill of one system spends exactly the planned minimum of requests.
-import { DATASET_NAMES, type DatasetName } from '../../src/datasets.js';
-import { EXTRACTORS } from '../../src/extractors/index.js';
-import { WINDOW_RULES } from '../../src/extractors/windows.js';
+import { DATASET_NAMES, EXTRACTORS, WINDOW_RULES, type DatasetName } from '../../src/datasets/index.js';
 import { backfill } from '../../src/jobs/backfill-and-sync.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { localDate } from '../../src/normalize/time.js';

@@ -3,9 +3,8 @@
 // 5-minute series exactly one request per day of the API's 2-year window. The per-device series
 // (micro, battery_device, ev_charger) multiply the same windows by the device count; they are left
 // out here to keep the run short (the 30-day test covers them).
-import type { DatasetName } from '../../src/datasets.js';
-import { EXTRACTORS } from '../../src/extractors/index.js';
-import { clampedRange, LIMIT_MARGIN, minimumRequests, twoYearLimit } from '../../src/extractors/windows.js';
+import { EXTRACTORS, type DatasetName } from '../../src/datasets/index.js';
+import { clampedRange, LIMIT_MARGIN, minimumRequests, twoYearLimit } from '../../src/datasets/windows.js';
 import { backfill, resolveSystems } from '../../src/jobs/backfill-and-sync.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { localDate, localMidnight } from '../../src/normalize/time.js';

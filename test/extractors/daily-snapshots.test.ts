@@ -13,7 +13,7 @@ import {
 import { dailyEnergies, intervalEnergies, sessionsBetween } from '../../src/simulator/model/ev-charging.js';
 import { alarmId, eventStatus, eventsBetween, raisesAlarm } from '../../src/simulator/model/events.js';
 import { livePowers } from '../../src/simulator/model/live-power.js';
-import { EXTRACTORS } from '../../src/extractors/index.js';
+import { EXTRACTORS } from '../../src/datasets/index.js';
 import { minimumRequests } from '../../src/extractors/windows.js';
 import type { DataPoint } from '../../src/normalize/point.js';
 import {

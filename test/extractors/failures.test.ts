@@ -2,14 +2,9 @@
 // with the simulator's plan access), a malformed body (an error naming system, dataset and window;
 // nothing of that window yielded), late-reporting devices (the same window extracted twice), and
 // SystemInfo from the API's answers.
-import { DATASET_NAMES } from '../../src/datasets.js';
+import { DATASET_NAMES, EXTRACTORS } from '../../src/datasets/index.js';
 import { BadResponseError, PlanRestrictedError } from '../../src/enphase/errors/index.js';
-import {
-  EXTRACTORS,
-  ExtractError,
-  type ExtractedWindow,
-  type SystemInfo,
-} from '../../src/extractors/index.js';
+import { ExtractError, type ExtractedWindow, type SystemInfo } from '../../src/extractors/index.js';
 import { PLAN_RESTRICTED_ROUTES } from '../../src/simulator/plan-access.js';
 import { apiRequests, clientFor } from '../enphase/support.js';
 import { DAY, ID, byKey, extract, startExtractWorld, type ExtractWorld } from './support.js';

@@ -1,11 +1,11 @@
 // The pure side: requestCount per dataset (what the budget planner will call), applicability, and
 // the plan lists against the simulator's plan access. No services.
 import fc from 'fast-check';
-import { DATASET_NAMES, type DatasetName } from '../../src/datasets.js';
+import { DATASET_NAMES, EXTRACTORS, type DatasetName } from '../../src/datasets/index.js';
 import { PLAN_NAMES } from '../../src/enphase/plans.js';
-import { EXTRACTORS, type SystemInfo } from '../../src/extractors/index.js';
+import type { SystemInfo } from '../../src/extractors/index.js';
 import { sessionPages } from '../../src/extractors/ev-charger.js';
-import { planWindows } from '../../src/extractors/windows.js';
+import { planWindows } from '../../src/datasets/windows.js';
 import { PLAN_RESTRICTED_ROUTES, planAllows } from '../../src/simulator/plan-access.js';
 
 const DAY = 86_400;

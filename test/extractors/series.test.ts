@@ -2,9 +2,9 @@
 // interval by interval, what `sim.fleet` says was visible at the simulated `now` — timestamps
 // (interval starts on the grid), tags, every field and its integer-ness — and the requests made
 // equal the extractor's pure requestCount and the planner's minimum.
-import type { DatasetName } from '../../src/datasets.js';
-import { EXTRACTORS, type SystemInfo } from '../../src/extractors/index.js';
-import { WINDOW_RULES, minimumRequests } from '../../src/extractors/windows.js';
+import { EXTRACTORS, WINDOW_RULES, type DatasetName } from '../../src/datasets/index.js';
+import type { SystemInfo } from '../../src/extractors/index.js';
+import { minimumRequests } from '../../src/extractors/windows.js';
 import type { DataPoint } from '../../src/normalize/point.js';
 import {
   DAY,

@@ -2,14 +2,9 @@
 // client on them (partner plan, limits high enough never to wait), SystemInfo from the
 // simulator's own answers, and a collector that runs an extractor to the end.
 import { DateTime } from 'luxon';
-import type { DatasetName } from '../../src/datasets.js';
+import { EXTRACTORS, type DatasetName } from '../../src/datasets/index.js';
 import type { EnphaseClient } from '../../src/enphase/client.js';
-import {
-  EXTRACTORS,
-  systemInfoFromApi,
-  type ExtractedWindow,
-  type SystemInfo,
-} from '../../src/extractors/index.js';
+import { systemInfoFromApi, type ExtractedWindow, type SystemInfo } from '../../src/extractors/index.js';
 import type { DataPoint } from '../../src/normalize/point.js';
 import type { SystemProfile } from '../../src/simulator/index.js';
 import { apiRequests, clientFor, startWorld, type World } from '../enphase/support.js';

@@ -2,14 +2,14 @@
 // and no overlap, each within its endpoint's maximum span and on the grid, clamped to the API's
 // 2-year limit, the system's operational_at and now.
 import fc from 'fast-check';
-import type { DatasetName } from '../../src/datasets.js';
+import type { DatasetName } from '../../src/datasets/index.js';
 import {
   LIMIT_MARGIN,
   planWindows,
   WINDOW_RULES,
   type PlanInput,
   type RequestWindow,
-} from '../../src/extractors/windows.js';
+} from '../../src/datasets/windows.js';
 import { localMidnight } from '../../src/normalize/time.js';
 
 const MIN = 60;

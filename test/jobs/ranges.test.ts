@@ -1,7 +1,6 @@
 // The pure parts of the orchestration: which ranges a sync or backfill fetches, local-day ranges,
 // due datasets, and the dataset selection by plan and devices.
-import { DATASET_NAMES } from '../../src/datasets.js';
-import { EXTRACTORS } from '../../src/extractors/index.js';
+import { DATASET_NAMES, EXTRACTORS } from '../../src/datasets/index.js';
 import { localDayRange, planRange } from '../../src/jobs/ranges.js';
 import { isDue, selectDatasets } from '../../src/jobs/sync-system.js';
 import { splitByPlan } from '../../src/jobs/backfill-and-sync.js';

@@ -1,6 +1,6 @@
 // Bad input (DESIGN §3): a body whose structure violates the spec is refused as a whole with a
 // NormalizeError naming the endpoint; nulls and unknown extra fields are tolerated.
-import { NormalizeError } from '../../src/normalize/context.js';
+import { NormalizeError } from '../../src/normalize/body-readers.js';
 import { normalizeEnergyLifetime } from '../../src/normalize/daily.js';
 import { normalizeEnergyImportTelemetry } from '../../src/normalize/grid.js';
 import { normalizeSystem } from '../../src/normalize/system.js';

@@ -1,6 +1,6 @@
 // EV charger sessions: `energy_added` arrives in kWh (the spec's example 14.83 with a 2-hour
 // charge, and the simulator), and is written as whole watt-hours so the unit matches the name.
-import { NormalizeError } from '../../src/normalize/context.js';
+import { NormalizeError } from '../../src/normalize/body-readers.js';
 import { toLineProtocol } from '../../src/normalize/line-protocol.js';
 import { normalizeEvChargerSessions } from '../../src/normalize/ev-charger.js';
 

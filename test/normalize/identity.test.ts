@@ -4,12 +4,8 @@
 import { guarded } from '../../src/extractors/core.js';
 import { ExtractError } from '../../src/extractors/errors.js';
 import type { SystemInfo } from '../../src/extractors/types.js';
-import {
-  IdentityMismatchError,
-  normalizeResponse,
-  type DataPoint,
-  type NormalizeContext,
-} from '../../src/normalize/index.js';
+import { normalizeResponse } from '../../src/datasets/normalizers.js';
+import { IdentityMismatchError, type DataPoint, type NormalizeContext } from '../../src/normalize/index.js';
 
 const NOW = Date.UTC(2026, 5, 15, 12) / 1000;
 const ctx: NormalizeContext = { systemId: 222, observedAt: NOW, window: { from: NOW - 86_400, to: NOW } };

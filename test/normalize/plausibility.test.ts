@@ -2,7 +2,8 @@
 // with the implausible values the issue found written to InfluxDB are normalized, and not one of
 // those points passes; plausible neighbours in the same window do, and the bounds sit where the
 // docs say.
-import { NORMALIZERS, type DataPoint, type NormalizeContext } from '../../src/normalize/index.js';
+import { NORMALIZERS } from '../../src/datasets/normalizers.js';
+import type { DataPoint, NormalizeContext } from '../../src/normalize/index.js';
 import { EARLIEST_UNKNOWN, PlausibilityCheck, plausibilityLimits } from '../../src/normalize/plausibility.js';
 
 const NOW = Date.UTC(2026, 5, 15, 12) / 1000;

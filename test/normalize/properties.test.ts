@@ -2,7 +2,7 @@
 // last one winning), no two points share an identity, every stamp is on the grid and inside the
 // requested window, and a null never turns into a 0.
 import fc from 'fast-check';
-import type { NormalizeContext } from '../../src/normalize/context.js';
+import type { NormalizeContext } from '../../src/normalize/body-readers.js';
 import { normalizeConsumptionLifetime } from '../../src/normalize/daily.js';
 import { normalizeEnergyImportTelemetry } from '../../src/normalize/grid.js';
 import type { DataPoint } from '../../src/normalize/point.js';

@@ -13,12 +13,8 @@
 //   their bodies are built from the property-level examples of their component schemas.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import {
-  NORMALIZERS,
-  toLineProtocol,
-  type DataPoint,
-  type NormalizeContext,
-} from '../../src/normalize/index.js';
+import { NORMALIZERS } from '../../src/datasets/normalizers.js';
+import { toLineProtocol, type DataPoint, type NormalizeContext } from '../../src/normalize/index.js';
 import { SCHEMA } from '../../src/normalize/schema.js';
 import { localDate, localMidnight } from '../../src/normalize/time.js';
 

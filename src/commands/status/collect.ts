@@ -7,10 +7,9 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config.js';
-import type { DatasetName } from '../../datasets.js';
 import { createQuotaLedger } from '../../state/quota-ledger.js';
 import { createPlanRestrictions } from '../../state/restrictions.js';
-import { EXTRACTORS } from '../../extractors/index.js';
+import { EXTRACTORS, type DatasetName } from '../../datasets/index.js';
 import { openQueues, QUEUE_NAMES } from '../../jobs/queues.js';
 import { datasetsFor } from '../../budget-input.js';
 import { apiKeyId, type RedisKeys } from '../../state/keys.js';

@@ -1,6 +1,7 @@
-// What every normalizer is given besides the body, and the small helpers they share: reading a
-// value that may be null or missing, and collecting one series' points with the rules of
-// DESIGN §3 (null → field omitted, empty interval dropped, duplicates collapse, last wins).
+// The body readers every normalizer shares: reading a value that may be null or missing (and
+// refusing one of another type), checking that a body answers the request that asked for it, and
+// collecting one series' points with the rules of DESIGN §3 (null → field omitted, empty interval
+// dropped, duplicates collapse, last wins). Also what a normalizer is given besides the body.
 import type { DataPoint, FieldValue } from './point.js';
 
 export interface NormalizeContext {
@@ -174,6 +175,22 @@ export function assertRequestedIdentity(body: unknown, ctx: NormalizeContext, wh
       `${what}: the body is for serial ${JSON.stringify(serial)}, the request for serial ${JSON.stringify(ctx.serial)}`,
     );
   }
+}
+
+/**
+ * The points of one 200 body by `normalizer`, the one for `operation`, answering the request
+ * `ctx` describes. Identity comes from the request: a body whose `system_id` or `serial_number`
+ * contradicts it is refused (IdentityMismatchError) before anything is read. The systems list is
+ * the exception: it names the systems itself.
+ */
+export function normalizeChecked(
+  operation: string,
+  normalizer: (body: unknown, ctx: NormalizeContext) => DataPoint[],
+  body: unknown,
+  ctx: NormalizeContext,
+): DataPoint[] {
+  if (operation !== 'listSystems') assertRequestedIdentity(body, ctx, operation);
+  return normalizer(body, ctx);
 }
 
 /** `ctx.observedAt` truncated to the minute; NormalizeError when the caller forgot it. */
