@@ -45,7 +45,12 @@ async function exitOf(child: Child, ms: number): Promise<number> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`still running after ${ms} ms; stderr: ${child.stderr().slice(-2_000)}`)),
+      () =>
+        reject(
+          new Error(
+            `still running after ${ms} ms; stdout: ${child.stdout().slice(-3_000)}; stderr: ${child.stderr().slice(-2_000)}`,
+          ),
+        ),
       ms,
     );
   });
@@ -176,7 +181,8 @@ describe('with the pipeline’s services', () => {
 
   it('start answers /healthz 503 while Redis is away, and exits 0 on SIGTERM', async () => {
     const port = await freePort();
-    const child = run(['start'], { ...w.env, METRICS_PORT: String(port), LOG_LEVEL: 'error' });
+    // Info: when it does not end, the failure shows how far its shutdown got.
+    const child = run(['start'], { ...w.env, METRICS_PORT: String(port), LOG_LEVEL: 'info' });
     const health = async (): Promise<number> =>
       fetch(`http://127.0.0.1:${port}/healthz`)
         .then((r) => r.status)
@@ -193,6 +199,30 @@ describe('with the pipeline’s services', () => {
       await w.redis.start();
     }
   }, 120_000);
+  it('start stopped by SIGTERM while it waits for InfluxDB ends at once with 0, no API request', async () => {
+    const [metricsPort, closedPort] = [await freePort(), await freePort()];
+    const seen = w.sim.requestLog.entries().length;
+    const child = run(['start'], {
+      ...w.env,
+      METRICS_PORT: String(metricsPort),
+      INFLUX_URL: `http://127.0.0.1:${closedPort}`,
+      INFLUX_PATIENCE: '2m',
+      LOG_LEVEL: 'info',
+    });
+    try {
+      await until('the wait for InfluxDB', () => child.stdout().includes('InfluxDB'));
+      child.process.kill('SIGTERM');
+      const signalled = Date.now();
+      expect(await exitOf(child, 30_000)).toBe(0);
+      expect(Date.now() - signalled).toBeLessThan(5_000);
+      expect(child.stdout()).toContain('signal received while waiting for InfluxDB; stopped');
+      expect(child.stderr()).not.toMatch(NO_STACK);
+      expect(w.sim.requestLog.entries().length).toBe(seen);
+    } finally {
+      if (child.process.exitCode === null) child.process.kill('SIGKILL');
+    }
+  }, 60_000);
+
   // Last: the killed process leaves its system locks behind (they lapse after 60 s).
   it('a second SIGINT ends a backfill at once with 130', async () => {
     w.sim.setFaults({ latencyMs: 400 }); // the graceful stop waits for the active jobs
