@@ -5,7 +5,7 @@
 // with `retryable: false`). Plan restrictions and permanent answers (501, 400, 404 for a device,
 // 422) are not failures at all: the dataset is marked unavailable for the system and skipped.
 // A killed worker's active job is stalled: its lock expires and BullMQ hands it to another worker.
-import { UnrecoverableError, Worker, type Job, type Processor } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job, type Processor } from 'bullmq';
 import { describeProblem } from '../state/system-problems.js';
 import { discoverSystems } from './discover.js';
 import { recordHealth } from './health.js';
@@ -24,7 +24,7 @@ import {
 import { cadencesOf, currentPlan, enqueueRound } from './round.js';
 import type { Runtime } from './runtime.js';
 import { syncSystem, type SyncRequest } from './sync-system.js';
-import { acquireSystemLock } from './system-lock.js';
+import { acquireSystemLock, SystemBusyError } from './system-lock.js';
 
 export interface WorkerOptions {
   queues: readonly QueueName[];
@@ -94,7 +94,37 @@ export async function settleResult(job: Job, result: SyncResult): Promise<SyncRe
   throw new Error(`system ${result.systemId}: ${summary}`);
 }
 
-async function processSystemJob(runtime: Runtime, job: Job, request: SyncRequest, systemId: number) {
+/** How long a backfill job whose system is busy waits before it asks for the lock again. */
+export const BUSY_SYSTEM_DELAY_MS = 5_000;
+
+/**
+ * The system's lock, or — for a backfill job — the job put back to wait without using up an
+ * attempt: the holder may be a killed process whose lock lapses only after its TTL, and a backfill
+ * that spends its attempts on waiting fails a system that had nothing wrong (the long chaos run).
+ * A sync job fails as before: the next round comes soon enough.
+ */
+async function lockSystem(runtime: Runtime, job: Job, token: string | undefined, systemId: number) {
+  try {
+    return await acquireSystemLock(
+      runtime.redis,
+      runtime.keys.systemLock(systemId),
+      runtime.lock,
+      runtime.abort.signal,
+    );
+  } catch (error) {
+    if (!(error instanceof SystemBusyError) || job.queueName !== QUEUE_BACKFILL || !token) throw error;
+    await job.moveToDelayed(Date.now() + BUSY_SYSTEM_DELAY_MS, token);
+    throw new DelayedError();
+  }
+}
+
+async function processSystemJob(
+  runtime: Runtime,
+  job: Job,
+  token: string | undefined,
+  request: SyncRequest,
+  systemId: number,
+) {
   const [system, problem] = await Promise.all([
     runtime.registry.get(systemId),
     runtime.registry.problems.get(systemId),
@@ -106,12 +136,7 @@ async function processSystemJob(runtime: Runtime, job: Job, request: SyncRequest
   if (!system)
     throw new UnrecoverableError(`system ${systemId} is not in the registry (run discovery first)`);
   const log = runtime.logger.child({ systemId, jobId: job.id, queue: job.queueName });
-  const lock = await acquireSystemLock(
-    runtime.redis,
-    runtime.keys.systemLock(systemId),
-    runtime.lock,
-    runtime.abort.signal,
-  );
+  const lock = await lockSystem(runtime, job, token, systemId);
   const started = Date.now();
   log.info({ event: 'system-sync-start', at: started, pid: process.pid }, 'system sync started');
   let windows = 0;
@@ -135,10 +160,11 @@ async function processSystemJob(runtime: Runtime, job: Job, request: SyncRequest
 export function processorFor(runtime: Runtime, queue: QueueName): Processor {
   switch (queue) {
     case QUEUE_SYNC:
-      return async (job: Job<SyncJobData>) =>
+      return async (job: Job<SyncJobData>, token) =>
         processSystemJob(
           runtime,
           job,
+          token,
           {
             kind: 'sync',
             ...(job.data.cadences ? { cadences: job.data.cadences } : {}),
@@ -148,10 +174,11 @@ export function processorFor(runtime: Runtime, queue: QueueName): Processor {
           job.data.systemId,
         );
     case QUEUE_BACKFILL:
-      return async (job: Job<BackfillJobData>) =>
+      return async (job: Job<BackfillJobData>, token) =>
         processSystemJob(
           runtime,
           job,
+          token,
           {
             kind: 'backfill',
             fromDate: job.data.fromDate,
