@@ -12,7 +12,7 @@ import type { WindowRule } from '../extractors/windows.js';
 import type { Measurements } from '../normalize/measurement.js';
 
 /**
- * How one budget round of the dataset is costed (src/budget-plan.ts): interval data re-fetches the
+ * How one budget round of the dataset is costed (src/budget-cost.ts): interval data re-fetches the
  * settle window plus what is new since the last round, a daily series the last local days, a
  * snapshot only `now`.
  */

@@ -101,6 +101,20 @@ export function bool(obj: Bag, key: string, what: string): boolean | undefined {
   return value;
 }
 
+/** Fields read by name: the body's key, the field it is written as, and the type it must have. */
+export type FieldMapping = readonly (readonly [from: string, to: string, type: 'int' | 'string' | 'bool'])[];
+
+/** The mapped fields `obj` has (a null or missing value is left out), in the mapping's order. */
+export function readFields(obj: Bag, mapping: FieldMapping, what: string): Fields {
+  const fields: Fields = {};
+  for (const [from, to, type] of mapping) {
+    const value =
+      type === 'int' ? int(obj, from, what) : type === 'bool' ? bool(obj, from, what) : str(obj, from, what);
+    if (value !== undefined) fields[to] = value;
+  }
+  return fields;
+}
+
 /** Copies the integer `obj[from]` into `fields[to]` when present; returns 1 when it did. */
 export function copyInt(obj: Bag, from: string, fields: Fields, to: string, what: string): number {
   const value = int(obj, from, what);

@@ -13,31 +13,18 @@
 import type { ResponseBody } from './bodies.js';
 import {
   arrayOf,
-  bool,
-  int,
   intervalAt,
   objectBody,
+  readFields,
   requireObservedAt,
   str,
   systemTag,
-  type Fields,
+  type FieldMapping,
   type NormalizeContext,
 } from './body-readers.js';
 import type { DataPoint } from './point.js';
 
-type Mapping = readonly (readonly [from: string, to: string, type: 'int' | 'string' | 'bool'])[];
-
-function readFields(obj: Readonly<Record<string, unknown>>, mapping: Mapping, what: string): Fields {
-  const fields: Fields = {};
-  for (const [from, to, type] of mapping) {
-    const value =
-      type === 'int' ? int(obj, from, what) : type === 'bool' ? bool(obj, from, what) : str(obj, from, what);
-    if (value !== undefined) fields[to] = value;
-  }
-  return fields;
-}
-
-function configPoint(body: unknown, ctx: NormalizeContext, what: string, mapping: Mapping): DataPoint[] {
+function configPoint(body: unknown, ctx: NormalizeContext, what: string, mapping: FieldMapping): DataPoint[] {
   const fields = readFields(objectBody(body, what), mapping, what);
   if (Object.keys(fields).length === 0) return [];
   return [
@@ -83,7 +70,7 @@ export function normalizeGridStatus(
   ]);
 }
 
-const LOAD_CONTROL: Mapping = [
+const LOAD_CONTROL: FieldMapping = [
   ['load_name', 'load_name', 'string'],
   ['owner_can_override', 'owner_can_override', 'bool'],
   ['mode', 'mode', 'string'],

@@ -14,27 +14,32 @@ import {
   nested,
   objectBody,
   requireObservedAt,
-  str,
+  readFields,
   systemTag,
-  type Fields,
+  type FieldMapping,
   type NormalizeContext,
 } from './body-readers.js';
 import type { DataPoint } from './point.js';
 
 type SystemEntry = ResponseBody<'getSystemById'>;
 
-const STRINGS = [
-  'name',
-  'public_name',
-  'status',
-  'timezone',
-  'connection_type',
-  'attachment_type',
-  'interconnect_date',
-  'reference',
-] as const;
-const TIMES = ['last_report_at', 'last_energy_at', 'operational_at'] as const;
-const ADDRESS = ['city', 'state', 'country', 'postal_code'] as const;
+const same = (type: 'int' | 'string', keys: readonly string[]): FieldMapping =>
+  keys.map((key) => [key, key, type] as const);
+
+const ENTRY: FieldMapping = [
+  ...same('string', [
+    'name',
+    'public_name',
+    'status',
+    'timezone',
+    'connection_type',
+    'attachment_type',
+    'interconnect_date',
+    'reference',
+  ]),
+  ...same('int', ['last_report_at', 'last_energy_at', 'operational_at']),
+];
+const ADDRESS: FieldMapping = same('string', ['city', 'state', 'country', 'postal_code']);
 
 function systemPoint(
   entry: Readonly<Record<string, unknown>>,
@@ -42,20 +47,8 @@ function systemPoint(
   systemId: string,
   what: string,
 ): DataPoint[] {
-  const fields: Fields = {};
-  for (const key of STRINGS) {
-    const value = str(entry, key, what);
-    if (value !== undefined) fields[key] = value;
-  }
-  for (const key of TIMES) {
-    const value = int(entry, key, what);
-    if (value !== undefined) fields[key] = value;
-  }
-  const address = nested(entry, 'address', what);
-  for (const key of ADDRESS) {
-    const value = str(address, key, what);
-    if (value !== undefined) fields[key] = value;
-  }
+  const fields = readFields(entry, ENTRY, what);
+  Object.assign(fields, readFields(nested(entry, 'address', what), ADDRESS, what));
   if (Object.keys(fields).length === 0) return [];
   return [{ measurement: 'system', tags: { system_id: systemId }, fields, time }];
 }
@@ -86,7 +79,7 @@ export function normalizeSystemsList(body: ResponseBody<'listSystems'>, ctx: Nor
   return out;
 }
 
-const SUMMARY: readonly (readonly [string, string, 'int' | 'string'])[] = [
+const SUMMARY: FieldMapping = [
   ['current_power', 'current_power_w', 'int'],
   ['energy_lifetime', 'energy_lifetime_wh', 'int'],
   ['energy_today', 'energy_today_wh', 'int'],
@@ -110,11 +103,7 @@ export function normalizeSystemSummary(
 ): DataPoint[] {
   const what = 'summary';
   const obj = objectBody(body, what);
-  const fields: Fields = {};
-  for (const [from, to, type] of SUMMARY) {
-    const value = type === 'int' ? int(obj, from, what) : str(obj, from, what);
-    if (value !== undefined) fields[to] = value;
-  }
+  const fields = readFields(obj, SUMMARY, what);
   if (Object.keys(fields).length === 0) return [];
   assertRequestedIdentity(obj, ctx, what);
   return [

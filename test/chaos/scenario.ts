@@ -11,6 +11,7 @@ import { Redis } from 'ioredis';
 import { MEASUREMENTS, SCHEMA, type MeasurementSchema } from '../../src/normalize/schema.js';
 import type { FaultOptions, RunningSimulator } from '../../src/simulator/index.js';
 import { apiHits, dumpInflux, type PointMap } from '../e2e/support.js';
+import { simulatorEnv } from '../support/cli-env.js';
 import { freePort } from '../support/ports.js';
 import { startInfluxV1, startRedis, type InfluxV1Handle, type RedisHandle } from '../support/services.js';
 import { parseWatermarks } from '../../src/state/watermarks.js';
@@ -108,22 +109,7 @@ export const DATA_MEASUREMENTS = MEASUREMENTS.filter(
 );
 
 function baseEnv(fleet: Fleet, redis: RedisHandle, influx: InfluxV1Handle): Record<string, string> {
-  const pair = fleet.sim.issueTokenPair();
-  return {
-    ENPHASE_API_URL: fleet.sim.url,
-    ENPHASE_API_KEY: 'sim-key',
-    ENPHASE_CLIENT_ID: 'sim-client',
-    ENPHASE_CLIENT_SECRET: 'sim-secret',
-    ENPHASE_PLAN: 'partner',
-    ENPHASE_RATE_PER_MINUTE: '1000000',
-    ENPHASE_ACCESS_TOKEN: pair.access_token,
-    ENPHASE_REFRESH_TOKEN: pair.refresh_token,
-    REDIS_URL: redis.url,
-    INFLUX_URL: influx.url,
-    INFLUX_API: 'v1',
-    INFLUX_DATABASE: influx.database,
-    LOG_LEVEL: 'warn',
-  };
+  return { ...simulatorEnv(fleet.sim, redis, influx), LOG_LEVEL: 'warn' };
 }
 
 /** Stops Redis and brings it back with nothing: the AOF folder and any snapshot are removed. */

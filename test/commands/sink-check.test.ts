@@ -10,6 +10,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/index
 import { createKeys, DEFAULT_KEY_PREFIX } from '../../src/state/keys.js';
 import { HIGH_LIMITS } from '../e2e/support.js';
 import { startScriptedInflux, type Script, type ScriptedInflux } from '../loaders/scripted-influx.js';
+import { simulatorEnv } from '../support/cli-env.js';
 import { tsxArgs } from '../support/node-child.js';
 import { freePorts } from '../support/ports.js';
 import { startInfluxV1, startRedis, type InfluxV1Handle, type RedisHandle } from '../support/services.js';
@@ -48,21 +49,13 @@ interface Outcome {
 }
 
 async function run(args: string[], env: Record<string, string>): Promise<Outcome> {
-  const pair = sim.issueTokenPair();
+  const simEnv = simulatorEnv(sim, redis);
   const [metricsPort] = await freePorts(1);
   const child = spawn(process.execPath, tsxArgs(CLI, ...args), {
     cwd: tmpdir(), // no .env of the checkout
     env: {
       PATH: process.env.PATH ?? '',
-      ENPHASE_API_URL: sim.url,
-      ENPHASE_API_KEY: 'sim-key',
-      ENPHASE_CLIENT_ID: 'sim-client',
-      ENPHASE_CLIENT_SECRET: 'sim-secret',
-      ENPHASE_PLAN: 'partner',
-      ENPHASE_RATE_PER_MINUTE: '1000000',
-      ENPHASE_ACCESS_TOKEN: pair.access_token,
-      ENPHASE_REFRESH_TOKEN: pair.refresh_token,
-      REDIS_URL: redis.url,
+      ...simEnv,
       METRICS_PORT: String(metricsPort),
       LOG_LEVEL: 'warn',
       ...env,

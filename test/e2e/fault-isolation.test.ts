@@ -28,6 +28,7 @@ import {
   type RequestLogEntry,
 } from '../../src/simulator/index.js';
 import { createKeys } from '../../src/state/keys.js';
+import { simulatorEnv } from '../support/cli-env.js';
 import { tsxArgs } from '../support/node-child.js';
 import { freePort } from '../support/ports.js';
 import { startInfluxV1, startRedis } from '../support/services.js';
@@ -361,24 +362,13 @@ describe('`enphase-etl start` as a process against the same misbehaving fleet', 
     });
     const [redis, influx] = await Promise.all([startRedis(), startInfluxV1()]);
     const client = new Redis(redis.url);
-    const pair = sim.issueTokenPair();
+    const env = simulatorEnv(sim, redis, influx);
     const prefix = 'enphase-etl';
     const keys = createKeys(prefix);
     const child = spawn(process.execPath, tsxArgs(CLI, 'start'), {
       env: {
         PATH: process.env.PATH ?? '',
-        ENPHASE_API_URL: sim.url,
-        ENPHASE_API_KEY: 'sim-key',
-        ENPHASE_CLIENT_ID: 'sim-client',
-        ENPHASE_CLIENT_SECRET: 'sim-secret',
-        ENPHASE_PLAN: 'partner',
-        ENPHASE_RATE_PER_MINUTE: '1000000',
-        ENPHASE_ACCESS_TOKEN: pair.access_token,
-        ENPHASE_REFRESH_TOKEN: pair.refresh_token,
-        REDIS_URL: redis.url,
-        INFLUX_URL: influx.url,
-        INFLUX_API: 'v1',
-        INFLUX_DATABASE: influx.database,
+        ...env,
         DATASETS: 'production_micro,micro,system,latest,config,rgm',
         SYNC_INTERVAL: '2s',
         INITIAL_LOOKBACK: '1d',

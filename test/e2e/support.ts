@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../../src/log.js';
 import { addDays, localDate, localMidnight } from '../../src/normalize/time.js';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
 import type { DailyKind } from '../../src/simulator/model/daily.js';
+import { simulatorEnv } from '../support/cli-env.js';
 import { startInfluxV1, startRedis, type InfluxV1Handle, type RedisHandle } from '../support/services.js';
 
 /** 2026-04-10 06:00 UTC (the extractor tests' instant: Sydney's DST end lies in the month before). */
@@ -68,21 +69,7 @@ export async function startE2eWorld(
     ...(now ? { now } : {}),
     ...simOptions,
   });
-  const env: Record<string, string> = {
-    ENPHASE_API_URL: sim.url,
-    ENPHASE_API_KEY: 'sim-key',
-    ENPHASE_CLIENT_ID: 'sim-client',
-    ENPHASE_CLIENT_SECRET: 'sim-secret',
-    ENPHASE_PLAN: 'partner',
-    ENPHASE_RATE_PER_MINUTE: '1000000',
-    REDIS_URL: redis.url,
-    INFLUX_URL: influx.url,
-    INFLUX_API: 'v1',
-    INFLUX_DATABASE: influx.database,
-  };
-  const pair = sim.issueTokenPair();
-  env.ENPHASE_ACCESS_TOKEN = pair.access_token;
-  env.ENPHASE_REFRESH_TOKEN = pair.refresh_token;
+  const env = simulatorEnv(sim, redis, influx);
   const config = (extra: Record<string, string> = {}) => parseConfig({ ...env, ...extra });
   return {
     sim,

@@ -5,7 +5,7 @@ import type { operations } from '../../enphase/api-types.js';
 import type { SimContext } from '../context.js';
 import { errorBody, sendError } from '../error-bodies.js';
 import type { BatteryType } from '../model/profile.js';
-import { intervalEnds, telemetryWindowOr422, windowFields } from './shared.js';
+import { collectIntervals, intervalsHeader, telemetryWindowOr422 } from './shared.js';
 import { FIVE_MIN_RULES, QUARTER_RULES } from './telemetry.js';
 
 type MicroBody = operations['getMicroTelemetry']['responses'][200]['content']['application/json'];
@@ -24,19 +24,14 @@ export function registerDeviceTelemetryRoutes(app: FastifyInstance, ctx: SimCont
     if (!window) return reply;
     const model = ctx.fleet.model(system.id);
     const now = ctx.nowSec();
-    const intervals: NonNullable<MicroBody['intervals']> = [];
-    for (const endAt of intervalEnds(window.start, window.end, 300)) {
-      const v = model.micro(index, endAt, now);
-      if (v) intervals.push({ end_at: endAt, powr: v.powr, enwh: v.enwh });
-    }
     const body: MicroBody = {
       system_id: system.id,
       serial_number: serial,
-      granularity: window.granularity,
-      total_devices: 1,
-      ...windowFields(window),
-      items: 'intervals',
-      intervals,
+      ...intervalsHeader(window, 1),
+      intervals: collectIntervals(window, 300, (endAt) => {
+        const v = model.micro(index, endAt, now);
+        return v && { end_at: endAt, powr: v.powr, enwh: v.enwh };
+      }),
     };
     return body;
   });
@@ -57,26 +52,22 @@ export function registerDeviceTelemetryRoutes(app: FastifyInstance, ctx: SimCont
       if (!window) return reply;
       const model = ctx.fleet.model(system.id);
       const now = ctx.nowSec();
-      const intervals: NonNullable<BatteryBody['intervals']> = [];
       let last: { at: number; soc: number } | undefined;
-      for (const endAt of intervalEnds(window.start, window.end, 900)) {
+      const intervals = collectIntervals(window, 900, (endAt) => {
         const v = model.battery(endAt, now)?.devices[index];
-        if (!v) continue;
+        if (!v) return undefined;
         last = { at: endAt, soc: v.socPct };
-        intervals.push({
+        return {
           end_at: endAt,
           charge: { enwh: v.chargeWh },
           discharge: { enwh: v.dischargeWh },
           soc: { percent: v.socPct },
-        });
-      }
+        };
+      });
       const body: BatteryBody = {
         system_id: system.id,
         serial_number: serial,
-        granularity: window.granularity,
-        total_devices: 1,
-        ...windowFields(window),
-        items: 'intervals',
+        ...intervalsHeader(window, 1),
         intervals,
         ...(last ? { last_reported_time: last.at, last_reported_soc: `${last.soc}%` } : {}),
       };

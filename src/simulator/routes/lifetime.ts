@@ -1,10 +1,11 @@
 // Daily series (`*_lifetime`): one value per local day from start_date to end_date, no gaps, each
 // the sum of that day's intervals as seen now (so the last days fill in as devices report).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimContext } from '../context.js';
 import { dailyTotal, meterStartDate, type DailyKind } from '../model/daily.js';
 import type { SystemModel } from '../model/system-model.js';
 import { localDays, type LocalDay } from '../model/local-time.js';
+import type { SystemProfile } from '../model/profile.js';
 import { lifetimeDays } from '../windows.js';
 import { systemMeta, windowOr422 } from './shared.js';
 
@@ -12,12 +13,24 @@ function series(model: SystemModel, kind: DailyKind, days: readonly LocalDay[], 
   return days.map((d) => dailyTotal(model, kind, d.start, d.end, nowSec));
 }
 
-export function registerLifetimeRoutes(app: FastifyInstance, ctx: SimContext): void {
-  app.get('/api/v4/systems/:system_id/energy_lifetime', async (request, reply) => {
+/** A daily-series route: the system (or 404) and its day range (or 422), then `answer`. */
+function lifetimeRoute(
+  app: FastifyInstance,
+  ctx: SimContext,
+  path: string,
+  answer: (system: SystemProfile, range: { first: string; last: string }, request: FastifyRequest) => unknown,
+): void {
+  app.get(path, async (request: FastifyRequest, reply: FastifyReply) => {
     const system = ctx.systemOr404(request, reply);
     if (!system) return reply;
     const range = windowOr422(ctx, reply, lifetimeDays(request.query, system, ctx.nowSec()));
     if (!range) return reply;
+    return answer(system, range, request);
+  });
+}
+
+export function registerLifetimeRoutes(app: FastifyInstance, ctx: SimContext): void {
+  lifetimeRoute(app, ctx, '/api/v4/systems/:system_id/energy_lifetime', (system, range, request) => {
     const now = ctx.nowSec();
     const model = ctx.fleet.model(system.id);
     const days = localDays(range.first, range.last, system.place.timezone);
@@ -43,11 +56,7 @@ export function registerLifetimeRoutes(app: FastifyInstance, ctx: SimContext): v
     };
   });
 
-  app.get('/api/v4/systems/:system_id/consumption_lifetime', async (request, reply) => {
-    const system = ctx.systemOr404(request, reply);
-    if (!system) return reply;
-    const range = windowOr422(ctx, reply, lifetimeDays(request.query, system, ctx.nowSec()));
-    if (!range) return reply;
+  lifetimeRoute(app, ctx, '/api/v4/systems/:system_id/consumption_lifetime', (system, range) => {
     const days = system.consumptionMeter ? localDays(range.first, range.last, system.place.timezone) : [];
     return {
       system_id: system.id,
@@ -57,11 +66,7 @@ export function registerLifetimeRoutes(app: FastifyInstance, ctx: SimContext): v
     };
   });
 
-  app.get('/api/v4/systems/:system_id/battery_lifetime', async (request, reply) => {
-    const system = ctx.systemOr404(request, reply);
-    if (!system) return reply;
-    const range = windowOr422(ctx, reply, lifetimeDays(request.query, system, ctx.nowSec()));
-    if (!range) return reply;
+  lifetimeRoute(app, ctx, '/api/v4/systems/:system_id/battery_lifetime', (system, range) => {
     const days = system.batteries.length > 0 ? localDays(range.first, range.last, system.place.timezone) : [];
     const model = ctx.fleet.model(system.id);
     return {
@@ -74,11 +79,7 @@ export function registerLifetimeRoutes(app: FastifyInstance, ctx: SimContext): v
   });
 
   for (const direction of ['import', 'export'] as const) {
-    app.get(`/api/v4/systems/:system_id/energy_${direction}_lifetime`, async (request, reply) => {
-      const system = ctx.systemOr404(request, reply);
-      if (!system) return reply;
-      const range = windowOr422(ctx, reply, lifetimeDays(request.query, system, ctx.nowSec()));
-      if (!range) return reply;
+    lifetimeRoute(app, ctx, `/api/v4/systems/:system_id/energy_${direction}_lifetime`, (system, range) => {
       const days = system.consumptionMeter ? localDays(range.first, range.last, system.place.timezone) : [];
       return {
         system_id: system.id,

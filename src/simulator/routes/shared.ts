@@ -1,4 +1,5 @@
-// Pieces several route modules share: the `meta` block, and reading a window or answering 422.
+// Pieces several route modules share: the `meta` block, reading a window or answering 422, and
+// the interval list and its header that every telemetry answer has.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SimContext } from '../context.js';
 import type { SystemProfile } from '../model/profile.js';
@@ -64,4 +65,38 @@ export function intervalEnds(start: number, end: number, intervalSec: number): n
   const ends: number[] = [];
   for (let t = start + intervalSec; t <= end; t += intervalSec) ends.push(t);
   return ends;
+}
+
+/** The intervals of a window that `read` has a value for, in order (unreported ones are left out). */
+export function collectIntervals<T>(
+  window: TelemetryWindow,
+  intervalSec: number,
+  read: (endAt: number) => T | null | undefined,
+): T[] {
+  const intervals: T[] = [];
+  for (const endAt of intervalEnds(window.start, window.end, intervalSec)) {
+    const item = read(endAt);
+    if (item !== undefined && item !== null) intervals.push(item);
+  }
+  return intervals;
+}
+
+/** The fields every telemetry answer has between its ids and its intervals. */
+export function intervalsHeader(
+  window: TelemetryWindow,
+  totalDevices: number,
+): {
+  granularity: TelemetryWindow['granularity'];
+  total_devices: number;
+  start_at?: number;
+  start_date?: string;
+  end_at: number;
+  items: 'intervals';
+} {
+  return {
+    granularity: window.granularity,
+    total_devices: totalDevices,
+    ...windowFields(window),
+    items: 'intervals',
+  };
 }
