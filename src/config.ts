@@ -1,15 +1,17 @@
-// The one configuration schema (DESIGN §4) and the only reader of process.env.
-// Values come from the environment and from a `.env` file; the real environment wins.
-import { existsSync, readFileSync } from 'node:fs';
-import { parse as parseDotenv } from 'dotenv';
-import { z } from 'zod';
-import { DATASET_NAMES, type DatasetName, isDatasetName } from './datasets/index.js';
-import { parseDuration } from './duration.js';
-import { PLAN_NAMES, PLAN_PRESETS, type PlanName } from './enphase/plans.js';
+// The configuration of this process (DESIGN §4) and the only reader of process.env.
+// Values come from the environment and from a `.env` file; the real environment wins. The schema is
+// in src/config/schema.ts, its value types in src/config/fields.ts, `.env` reading in
+// src/config/dotenv.ts and the operator's warnings in src/config/warnings.ts.
+import { readDotenv, readEnv, type Env } from './config/dotenv.js';
+import { DEFAULT_API_URL, envSchema } from './config/schema.js';
+import { configWarnings, warnOnStderr } from './config/warnings.js';
+import type { DatasetName } from './datasets/index.js';
+import { PLAN_PRESETS, type PlanName } from './enphase/plans.js';
 import type { LoaderOptions } from './loaders/contract.js';
-import { DEFAULT_KEY_PREFIX } from './state/keys.js';
 
-export const DEFAULT_API_URL = 'https://api.enphaseenergy.com';
+export { readEnv, unparsedDotenvLines, type DotenvFile, type Env } from './config/dotenv.js';
+export { DEFAULT_API_URL } from './config/schema.js';
+export { configWarnings } from './config/warnings.js';
 
 /** A configuration that cannot work: the CLI prints `message` and exits 2, without a stack trace. */
 export class ConfigError extends Error {
@@ -17,143 +19,6 @@ export class ConfigError extends Error {
   /** Only a person can fix a configuration: a job failing with one is not tried again. */
   readonly retryable = false;
 }
-
-const optionalText = z
-  .string()
-  .transform((s) => s.trim())
-  .transform((s) => (s === '' ? undefined : s))
-  .optional();
-
-const url = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), 'must be an http(s) URL')
-    .transform((s) => s.replace(/\/+$/, ''));
-
-const positiveInt = z
-  .string()
-  .regex(/^\d+$/, 'must be a whole number')
-  .transform(Number)
-  .refine((n) => n > 0, 'must be greater than 0');
-
-const duration = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((s, ctx) => {
-      const ms = parseDuration(s);
-      if (ms === undefined || ms <= 0) {
-        ctx.addIssue({ code: 'custom', message: 'must be a duration like 30s, 90m, 12h or 2d' });
-        return z.NEVER;
-      }
-      return ms;
-    });
-
-const datasets = z
-  .string()
-  .optional()
-  .transform((s, ctx): DatasetName[] | undefined => {
-    const names = (s ?? '')
-      .split(',')
-      .map((n) => n.trim())
-      .filter(Boolean);
-    if (names.length === 0) return undefined;
-    const unknown = names.filter((n) => !isDatasetName(n));
-    if (unknown.length > 0) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `unknown dataset ${unknown.join(', ')} (known: ${DATASET_NAMES.join(', ')})`,
-      });
-      return z.NEVER;
-    }
-    return [...new Set(names)] as DatasetName[];
-  });
-
-const envSchema = z.object({
-  ENPHASE_API_URL: url(DEFAULT_API_URL),
-  ENPHASE_API_KEY: optionalText,
-  ENPHASE_CLIENT_ID: optionalText,
-  ENPHASE_CLIENT_SECRET: optionalText,
-  ENPHASE_ACCESS_TOKEN: optionalText,
-  ENPHASE_REFRESH_TOKEN: optionalText,
-  ENPHASE_PLAN: z.enum(PLAN_NAMES).default('watt'),
-  ENPHASE_RATE_PER_MINUTE: positiveInt.optional(),
-  ENPHASE_QUOTA_PER_MONTH: positiveInt.optional(),
-  ENPHASE_QUOTA_RESERVE: z
-    .string()
-    .default('5%')
-    .transform((s, ctx) => {
-      const match = /^(\d+(?:\.\d+)?)(%?)$/.exec(s.trim());
-      const amount = match ? Number(match[1]) : NaN;
-      if (!match || (match[2] === '%' && amount >= 100)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'must be a number of requests (50) or a percentage below 100 (5%)',
-        });
-        return z.NEVER;
-      }
-      return { amount, unit: match[2] === '%' ? ('percent' as const) : ('requests' as const) };
-    }),
-  ENPHASE_REDIRECT_URI: z.string().default('https://api.enphaseenergy.com/oauth/redirect_uri'),
-  PLAN_RESTRICTION_RECHECK: duration('24h'),
-  REDIS_URL: z
-    .string()
-    .default('redis://127.0.0.1:6379')
-    .refine((s) => /^rediss?:\/\//.test(s) && URL.canParse(s), 'must be a redis:// or rediss:// URL'),
-  REDIS_PATIENCE: duration('30s'),
-  INFLUX_URL: url('http://127.0.0.1:8086'),
-  INFLUX_API: z.enum(['v1', 'v2']).default('v2'),
-  INFLUX_TOKEN: optionalText,
-  INFLUX_ORG: optionalText,
-  INFLUX_BUCKET: z.string().min(1).default('enphase'),
-  INFLUX_DATABASE: z.string().min(1).default('enphase'),
-  INFLUX_RETENTION_POLICY: optionalText,
-  INFLUX_USERNAME: optionalText,
-  INFLUX_PASSWORD: optionalText,
-  INFLUX_BATCH_SIZE: positiveInt.default(5_000),
-  INFLUX_FLUSH_INTERVAL: duration('1s'),
-  INFLUX_MAX_BUFFERED_LINES: positiveInt.default(50_000),
-  INFLUX_CONCURRENCY: positiveInt.default(2),
-  INFLUX_GZIP_THRESHOLD: z
-    .string()
-    .regex(/^\d+$/, 'must be a number of bytes')
-    .transform(Number)
-    .default(1_048_576),
-  INFLUX_TIMEOUT: duration('30s'),
-  INFLUX_PATIENCE: duration('2m'),
-  DATASETS: datasets,
-  SETTLE_WINDOW: duration('24h'),
-  INITIAL_LOOKBACK: duration('7d'),
-  SYNC_INTERVAL: z
-    .string()
-    .optional()
-    .transform((s, ctx) => {
-      if (s === undefined || s.trim() === '') return undefined;
-      const ms = parseDuration(s);
-      if (ms === undefined || ms <= 0) {
-        ctx.addIssue({ code: 'custom', message: 'must be a duration like 30s, 15m or 3h' });
-        return z.NEVER;
-      }
-      return ms;
-    }),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  METRICS_PORT: z
-    .string()
-    .regex(/^\d+$/, 'must be a port number')
-    .default('9464')
-    .transform(Number)
-    .refine((n) => n >= 0 && n <= 65_535, 'must be a port number (0-65535)'),
-  // Outside a container only this machine reaches /metrics; docker-compose sets 0.0.0.0.
-  METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
-  // Every Redis key starts with it (src/state/keys.ts): two deployments, or the demo, can share
-  // one Redis without touching each other's state.
-  REDIS_KEY_PREFIX: z
-    .string()
-    .trim()
-    .default(DEFAULT_KEY_PREFIX)
-    .refine((s) => /^[A-Za-z0-9_.-]+$/.test(s), 'must be letters, digits, -, _ or . only'),
-});
 
 export interface Config {
   enphase: {
@@ -214,83 +79,6 @@ export interface Config {
   metricsHost?: string;
   /** The first part of every Redis key (`<prefix>:v1:…`); absent: `enphase-etl`. */
   redisKeyPrefix?: string;
-}
-
-export type Env = Record<string, string | undefined>;
-
-/** A `.env` file's variables and the numbers of the lines that are not `NAME=value`. */
-export interface DotenvFile {
-  values: Env;
-  badLines: number[];
-}
-
-/** A line dotenv reads as a variable: `NAME=value`, `NAME: value`, optionally after `export`. */
-const ASSIGNMENT = /^\s*(?:export\s+)?[\w.-]+(?:\s*=|:\s)/;
-
-/**
- * The lines of a `.env` text that dotenv skips without a word (pure): not blank, not a comment,
- * not an assignment, not inside a quoted value that spans lines. Only numbers: a bad line may hold
- * a secret (a value pasted without its name).
- */
-export function unparsedDotenvLines(text: string): number[] {
-  const bad: number[] = [];
-  let openQuote: string | undefined;
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (openQuote !== undefined) {
-      if (line.includes(openQuote)) openQuote = undefined;
-      return;
-    }
-    if (line.trim() === '' || line.trim().startsWith('#')) return;
-    if (!ASSIGNMENT.test(line)) {
-      bad.push(i + 1);
-      return;
-    }
-    // A quoted value that does not close on its own line continues on the next ones.
-    const value = line.replace(ASSIGNMENT, '').trimStart();
-    const quote = value[0];
-    if ((quote === '"' || quote === "'" || quote === '`') && value.indexOf(quote, 1) === -1)
-      openQuote = quote;
-  });
-  return bad;
-}
-
-function readDotenv(dotenvPath: string): DotenvFile {
-  if (!existsSync(dotenvPath)) return { values: {}, badLines: [] };
-  const text = readFileSync(dotenvPath, 'utf8');
-  return { values: parseDotenv(text), badLines: unparsedDotenvLines(text) };
-}
-
-/** The environment as the service sees it: `.env` (if any) overlaid by the real environment. */
-export function readEnv(env: Env = process.env, dotenvPath = '.env'): Env {
-  return { ...readDotenv(dotenvPath).values, ...env };
-}
-
-/** What each variable is when it is not set (the schema's defaults; undefined: none). */
-const DEFAULTS = envSchema.parse({}) as Record<string, unknown>;
-
-/**
- * The rule for empty values (docs/operations.md "Configuration"): `NAME=` means NAME is not set,
- * as in most .env tooling and in compose files' `${NAME:-}`. Where that silently swaps in a
- * default (`REDIS_URL=` → the local Redis), the operator is told (pure): the variables that were
- * empty and have a default, then the `.env` lines that were ignored.
- */
-export function configWarnings(env: Env, dotenvPath: string, badLines: readonly number[]): string[] {
-  const warnings: string[] = [];
-  const defaulted = Object.keys(envSchema.shape).filter(
-    (key) => env[key] !== undefined && env[key]!.trim() === '' && DEFAULTS[key] !== undefined,
-  );
-  if (defaulted.length > 0) {
-    const one = defaulted.length === 1;
-    warnings.push(
-      `${defaulted.join(', ')} ${one ? 'is' : 'are'} set but empty, which means not set: ${one ? 'its default applies' : 'their defaults apply'} (.env.example lists them)`,
-    );
-  }
-  if (badLines.length > 0) {
-    warnings.push(
-      `${dotenvPath}: line${badLines.length === 1 ? '' : 's'} ${badLines.join(', ')} ${badLines.length === 1 ? 'is' : 'are'} not NAME=value and ignored`,
-    );
-  }
-  return warnings;
 }
 
 /** Validates the environment into a Config; throws ConfigError naming every bad variable. */
@@ -380,15 +168,6 @@ export function parseConfig(env: Env): Config {
     metricsHost: e.METRICS_HOST,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
   };
-}
-
-/** Warnings already printed: a process that loads its configuration twice says each once. */
-const warned = new Set<string>();
-
-function warnOnStderr(line: string): void {
-  if (warned.has(line)) return;
-  warned.add(line);
-  process.stderr.write(`enphase-etl: warning: ${line}\n`);
 }
 
 /**

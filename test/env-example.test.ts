@@ -12,8 +12,8 @@ describe('.env.example', () => {
     expect(() => parseConfig(documented)).not.toThrow();
   });
 
-  it('documents every variable that src/config.ts reads', () => {
-    const source = readFileSync(new URL('../src/config.ts', import.meta.url), 'utf8');
+  it('documents every variable that src/config/schema.ts reads', () => {
+    const source = readFileSync(new URL('../src/config/schema.ts', import.meta.url), 'utf8');
     const read = [...source.matchAll(/^ {2}([A-Z][A-Z0-9_]+): /gm)].map((m) => m[1]);
     expect(read.length).toBeGreaterThan(20);
     for (const name of read) expect(Object.keys(documented)).toContain(name);

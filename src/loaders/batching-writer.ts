@@ -1,20 +1,12 @@
 // The batching core shared by both transports: a bounded buffer cut into batches, a few requests in
 // flight, and per batch the taxonomy of policy.ts (retry — without time limit, or for `patienceMs` —,
 // split on 413, bisect to the bad lines on other 4xx, stop on configuration errors). Once stopped,
-// it stays stopped: every later write and flush rejects with the same error, at once.
-import { setTimeout as sleep } from 'node:timers/promises';
-import { performance } from 'node:perf_hooks';
+// it stays stopped: every later write and flush rejects with the same error, at once. One batch's
+// delivery (the taxonomy and its retries) is in batch-sender.ts; this module is the buffer.
 import type { Logger } from '../log.js';
-import { backoffDelay } from './backoff.js';
-import {
-  InfluxConfigError,
-  InfluxUnreachableError,
-  LoaderAbortedError,
-  LoaderClosedError,
-  refusalMessage,
-} from './errors.js';
+import { BatchSender } from './batch-sender.js';
+import { LoaderAbortedError, LoaderClosedError } from './errors.js';
 import type { LineWriter, LoaderOptions, LoaderStats } from './contract.js';
-import { classifyFailure, classifyResponse, halves, type WriteVerdict } from './policy.js';
 import type { WriteTransport } from './transport.js';
 
 interface Batch {
@@ -23,11 +15,6 @@ interface Batch {
   resolve(): void;
   reject(error: Error): void;
 }
-
-/** Log a retried batch on its first failure and then every this many attempts, not on each one. */
-const RETRY_LOG_EVERY = 10;
-/** A bad line is logged up to this many characters. */
-const LOGGED_LINE_CHARS = 1_000;
 
 function newBatch(lines: string[]): Batch {
   let resolve!: () => void;
@@ -48,25 +35,22 @@ export class BatchingWriter implements LineWriter {
   private readonly unsettled = new Set<Promise<void>>();
   private inFlight = 0;
   private buffered = 0;
-  private delivered = 0;
-  private dropped = 0;
-  private retries = 0;
   private timer: NodeJS.Timeout | undefined;
   private spaceWaiters: (() => void)[] = [];
   private failure: Error | undefined;
   private closed = false;
   private readonly aborter = new AbortController();
-  /** Monotonic ms since which no write was accepted while one was failing; undefined: none failing. */
-  private outageSince: number | undefined;
   private readonly failed: Promise<Error>;
   private announceFailure!: (error: Error) => void;
   private readonly onAbort = (): void => this.abort();
+  private readonly sender: BatchSender;
 
   constructor(
     private readonly transport: WriteTransport,
     private readonly options: LoaderOptions,
     private readonly logger: Logger,
   ) {
+    this.sender = new BatchSender(transport, options, logger);
     this.failed = new Promise((resolve) => (this.announceFailure = resolve));
     if (options.signal?.aborted) this.abort();
     else options.signal?.addEventListener('abort', this.onAbort, { once: true });
@@ -126,9 +110,9 @@ export class BatchingWriter implements LineWriter {
 
   stats(): LoaderStats {
     return {
-      delivered: this.delivered,
-      dropped: this.dropped,
-      retries: this.retries,
+      delivered: this.sender.delivered,
+      dropped: this.sender.dropped,
+      retries: this.sender.retries,
       buffered: this.buffered,
     };
   }
@@ -183,18 +167,20 @@ export class BatchingWriter implements LineWriter {
     while (this.inFlight < this.options.concurrency && this.queue.length > 0) {
       const batch = this.queue.shift() as Batch;
       this.inFlight++;
-      this.deliver(batch.lines).then(
-        () => {
-          this.inFlight--;
-          this.settle(batch);
-        },
-        (error: unknown) => {
-          this.inFlight--;
-          const failure = error instanceof Error ? error : new Error(String(error));
-          this.fail(failure);
-          this.settle(batch, failure);
-        },
-      );
+      this.sender
+        .deliver(batch.lines, this.aborter.signal, () => this.failure)
+        .then(
+          () => {
+            this.inFlight--;
+            this.settle(batch);
+          },
+          (error: unknown) => {
+            this.inFlight--;
+            const failure = error instanceof Error ? error : new Error(String(error));
+            this.fail(failure);
+            this.settle(batch, failure);
+          },
+        );
     }
   }
 
@@ -225,96 +211,5 @@ export class BatchingWriter implements LineWriter {
     const waiters = this.spaceWaiters;
     this.spaceWaiters = [];
     for (const wake of waiters) wake();
-  }
-
-  /** Sends one batch until InfluxDB has every good line of it. Rejects only to stop the loader. */
-  private async deliver(lines: string[]): Promise<void> {
-    const signal = this.aborter.signal;
-    for (let attempt = 1; ; attempt++) {
-      if (signal.aborted) throw this.failure ?? new LoaderAbortedError(lines.length);
-      const verdict = await this.attempt(lines, signal);
-      switch (verdict.kind) {
-        case 'delivered':
-          this.outageSince = undefined;
-          this.delivered += lines.length;
-          if (attempt > 1)
-            this.logger.info(
-              { transport: this.transport.name, lines: lines.length, attempts: attempt },
-              'InfluxDB write succeeded after retries',
-            );
-          return;
-        case 'split':
-        case 'reject':
-          if (lines.length === 1) {
-            this.drop(lines[0] as string, verdict.reason);
-            return;
-          }
-          // Every line that is not bad gets written: a half that succeeds is done, a half that is
-          // rejected again is halved again, down to the bad lines. Rewrites are idempotent.
-          for (const half of halves(lines)) await this.deliver(half);
-          return;
-        case 'config':
-          throw new InfluxConfigError(refusalMessage(this.transport.name, verdict.reason), verdict.status);
-        case 'retry': {
-          if (signal.aborted) continue; // the top of the loop reports it
-          this.retries++;
-          const now = performance.now();
-          this.outageSince ??= now;
-          const patienceLeft =
-            this.options.patienceMs === undefined
-              ? Number.POSITIVE_INFINITY
-              : this.options.patienceMs - (now - this.outageSince);
-          if (patienceLeft <= 0)
-            throw new InfluxUnreachableError(
-              this.transport.url,
-              verdict.reason,
-              this.options.patienceMs as number,
-            );
-          const waitMs = Math.min(
-            verdict.waitMs ?? backoffDelay(attempt, this.options.backoff, this.options.random),
-            patienceLeft,
-          );
-          if (attempt === 1 || attempt % RETRY_LOG_EVERY === 0)
-            this.logger.warn(
-              {
-                transport: this.transport.name,
-                lines: lines.length,
-                attempt,
-                waitMs,
-                reason: verdict.reason,
-              },
-              'InfluxDB write failed; retrying',
-            );
-          try {
-            await sleep(waitMs, undefined, { signal });
-          } catch {
-            // aborted: the top of the loop reports it
-          }
-        }
-      }
-    }
-  }
-
-  private async attempt(lines: string[], signal: AbortSignal): Promise<WriteVerdict> {
-    try {
-      return classifyResponse(await this.transport.send(lines, signal));
-    } catch (error) {
-      if (signal.aborted) return { kind: 'retry', reason: 'aborted' };
-      const verdict = classifyFailure(error);
-      if (verdict === undefined) throw error;
-      return verdict;
-    }
-  }
-
-  private drop(line: string, reason: string): void {
-    this.dropped++;
-    this.logger.error(
-      {
-        transport: this.transport.name,
-        line: line.length > LOGGED_LINE_CHARS ? `${line.slice(0, LOGGED_LINE_CHARS)}…` : line,
-        reason,
-      },
-      'InfluxDB rejected a line; dropped it and wrote the rest',
-    );
   }
 }
