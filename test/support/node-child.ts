@@ -7,7 +7,12 @@ import { pathToFileURL } from 'node:url';
 
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
+/** `execArgv` for a `fork` of a .ts file under the project's tsx. */
+export function tsxExecArgv(): string[] {
+  return ['--import', TSX_LOADER];
+}
+
 /** `node` arguments that run `script` (a .ts file) under the project's tsx, then `args`. */
 export function tsxArgs(script: string, ...args: string[]): string[] {
-  return ['--import', TSX_LOADER, script, ...args];
+  return [...tsxExecArgv(), script, ...args];
 }
