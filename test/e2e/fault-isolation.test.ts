@@ -29,7 +29,7 @@ import {
 } from '../../src/simulator/index.js';
 import { createKeys } from '../../src/state/keys.js';
 import { simulatorEnv } from '../support/cli-env.js';
-import { tsxArgs } from '../support/node-child.js';
+import { machineEnv, tsxArgs } from '../support/node-child.js';
 import { freePort } from '../support/ports.js';
 import { startInfluxV1, startRedis } from '../support/services.js';
 import {
@@ -368,6 +368,7 @@ describe('`enphase-etl start` as a process against the same misbehaving fleet', 
     const child = spawn(process.execPath, tsxArgs(CLI, 'start'), {
       env: {
         PATH: process.env.PATH ?? '',
+        ...machineEnv(),
         ...env,
         DATASETS: 'production_micro,micro,system,latest,config,rgm',
         SYNC_INTERVAL: '2s',

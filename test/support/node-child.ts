@@ -16,3 +16,17 @@ export function tsxExecArgv(): string[] {
 export function tsxArgs(script: string, ...args: string[]): string[] {
   return [...tsxExecArgv(), script, ...args];
 }
+
+/**
+ * The machine as the parent sees it, for a child given an otherwise minimal environment: its time
+ * zone (`TZ`) and, when the suite runs under libfaketime (docs/testing.md, "Dates and time zones"),
+ * the faked clock, so that parent, child and services agree on "now".
+ */
+export function machineEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] =>
+        entry[1] !== undefined && /^(TZ|LD_PRELOAD|FAKETIME\w*|DONT_FAKE_MONOTONIC)$/.test(entry[0]),
+    ),
+  );
+}
