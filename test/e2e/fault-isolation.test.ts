@@ -121,6 +121,9 @@ describe('after a backfill of the whole fleet', () => {
     expect(text).toMatch(new RegExp(`skipped rgm on 1 system\\(s\\) \\(${NOT_IMPLEMENTED}\\).*501`));
     expect(text).toMatch(new RegExp(`skipped battery on 1 system\\(s\\) \\(${NOT_IMPLEMENTED}\\).*501`));
     expect(text).toMatch(/rejected \d+ implausible point\(s\), not written: .*negative_energy/);
+    // … and names the one system whose answers held them, with its reasons.
+    expect(text).toMatch(new RegExp(`\\n    system ${IMPLAUSIBLE_VALUES}: [^\\n]*negative_energy \\d+`));
+    expect([...(summary.rejectedBySystem?.keys() ?? [])]).toEqual([IMPLAUSIBLE_VALUES]);
     expect(exitCodeOf(summary)).toBe(1);
   });
 
@@ -281,9 +284,21 @@ describe('after a backfill of the whole fleet', () => {
         `${NOT_IMPLEMENTED} 501 ${BATTERY_ROUTE}`,
       ].sort(),
     );
+    // The system that answers implausible values: its points left out, per dataset and reason.
+    const implausible = of(IMPLAUSIBLE_VALUES)?.implausible;
+    expect(implausible?.total).toBe([...summary.rejected!.values()].reduce((a, b) => a + b, 0));
+    expect(Object.values(implausible?.byDataset ?? {}).flatMap(Object.keys)).toContain('negative_energy');
+    expect(report.systems.shown.filter((s) => s.implausible !== null).map((s) => s.id)).toEqual([
+      IMPLAUSIBLE_VALUES,
+    ]);
     const text = formatStatus(report).join('\n');
     expect(text).toContain(`${BAD_ZONE}`);
     expect(text).toMatch(/quarantined/);
+    expect(text).toMatch(
+      new RegExp(
+        `System ${IMPLAUSIBLE_VALUES}[^\\n]*\\n  IMPLAUSIBLE POINTS LEFT OUT: ${implausible?.total} since`,
+      ),
+    );
   });
 });
 
