@@ -107,7 +107,7 @@ describe('parsers', () => {
     });
     expect(text).toMatch(/1\/1 systems loaded, 0 failed/);
     expect(text).toMatch(
-      /rejected 5 implausible point\(s\), not written: time_before_operation 3, negative_energy 2\n    system 1: time_before_operation 3\n    system 7: negative_energy 2\n/,
+      /rejected 5 implausible point\(s\), not written: time_before_operation 3, negative_energy 2\n {4}system 1: time_before_operation 3\n {4}system 7: negative_energy 2\n/,
     );
   });
 
