@@ -18,6 +18,7 @@ import { parseConfig } from '../src/config.js';
 import { createEnphaseClient, type EnphaseClient } from '../src/enphase/client.js';
 import { startSimulator } from '../src/simulator/index.js';
 import { apiKeyId, createKeys } from '../src/state/keys.js';
+import { tsxExecArgv } from '../test/support/node-child.js';
 import { startRedis } from '../test/support/services.js';
 
 const args = process.argv.slice(2);
@@ -43,7 +44,7 @@ async function startSimChild(): Promise<{
   pair: { access_token: string; refresh_token: string; expires_in: number };
 }> {
   const child = fork(fileURLToPath(import.meta.url), ['--serve-simulator'], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: tsxExecArgv(),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await new Promise<{

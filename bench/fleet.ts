@@ -25,6 +25,7 @@ import { createLogger } from '../src/log.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/index.js';
 import { createKeys } from '../src/state/keys.js';
 import { RegistryStore } from '../src/state/registry.js';
+import { tsxArgs } from '../test/support/node-child.js';
 import { startInfluxV1, startRedis } from '../test/support/services.js';
 
 const args = process.argv.slice(2);
@@ -267,7 +268,7 @@ if (args.includes('--rss-child')) {
   for (const days of arg('days', '7,730').split(',').map(Number)) {
     const out = execFileSync(
       process.execPath,
-      ['--import', 'tsx', fileURLToPath(import.meta.url), '--rss-child', '--days', String(days)],
+      tsxArgs(fileURLToPath(import.meta.url), '--rss-child', '--days', String(days)),
       {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'inherit'],

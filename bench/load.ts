@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLoader } from '../src/loaders/index.js';
 import { createLogger } from '../src/log.js';
+import { tsxArgs } from '../test/support/node-child.js';
 import { startInfluxV1 } from '../test/support/services.js';
 import { systemLines } from './load/lines.js';
 import { startSlowProxy } from './load/slow-proxy.js';
@@ -156,9 +157,7 @@ function runRssChild(url: string, database: string, bufferLines: number, lines: 
   }>((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx',
+      tsxArgs(
         process.argv[1] as string,
         '--rss-child',
         `${url}|${database}`,
@@ -166,7 +165,7 @@ function runRssChild(url: string, database: string, bufferLines: number, lines: 
         String(bufferLines),
         '--lines',
         String(lines),
-      ],
+      ),
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';

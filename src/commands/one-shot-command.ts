@@ -32,6 +32,9 @@ type CommandSummary = OneShotSummary & { notInPlan?: DatasetName[]; outOfReach?:
 /** At most ten ids, smallest first, then how many more. */
 const listIds = (ids: readonly number[]): string => fewIds([...ids].sort((a, b) => a - b));
 
+/** Systems named one per line under the implausible points' total. */
+const SYSTEMS_LISTED = 10;
+
 /** A readable summary of a one-shot run. */
 export function formatSummary(what: string, summary: CommandSummary): string {
   const lines = [
@@ -61,6 +64,14 @@ export function formatSummary(what: string, summary: CommandSummary): string {
     const reasons = [...summary.rejected].map(([reason, n]) => `${reason} ${n}`).join(', ');
     const total = [...summary.rejected.values()].reduce((a, b) => a + b, 0);
     lines.push(`  rejected ${total} implausible point(s), not written: ${reasons}`);
+    // Which systems sent them: the operator's next question, and `status` has the rest.
+    const bySystem = [...(summary.rejectedBySystem ?? [])].sort(([a], [b]) => a - b);
+    for (const [systemId, counts] of bySystem.slice(0, SYSTEMS_LISTED)) {
+      const own = Object.entries(counts).map(([reason, n]) => `${reason} ${n}`);
+      lines.push(`    system ${systemId}: ${own.join(', ')}`);
+    }
+    if (bySystem.length > SYSTEMS_LISTED)
+      lines.push(`    and ${bySystem.length - SYSTEMS_LISTED} more system(s) (enphase-etl status)`);
   }
   for (const f of summary.failed) lines.push(`  failed system ${f.systemId}: ${f.reason}`);
   // Reasons carry API answers and error messages: one line each, nothing a terminal obeys.

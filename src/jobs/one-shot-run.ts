@@ -56,6 +56,8 @@ export interface OneShotSummary {
   points: number;
   /** Implausible points left out, by reason, over every completed system (set by runOneShot). */
   rejected?: Map<string, number>;
+  /** The same per system: which systems' answers held them (set by runOneShot). */
+  rejectedBySystem?: Map<number, Record<string, number>>;
   hits: number;
   interrupted: boolean;
   enqueuedOnly: boolean;
@@ -105,6 +107,7 @@ async function runJobs<D>(
 ): Promise<OneShotSummary> {
   const started = Date.now();
   const rejected = new Map<string, number>();
+  const rejectedBySystem = new Map<number, Record<string, number>>();
   const summary: OneShotSummary = {
     total: jobs.length,
     completed: [],
@@ -113,6 +116,7 @@ async function runJobs<D>(
     windows: 0,
     points: 0,
     rejected,
+    rejectedBySystem,
     hits: 0,
     interrupted: false,
     enqueuedOnly: options.enqueueOnly === true,
@@ -231,8 +235,12 @@ async function runJobs<D>(
                 entry.systemIds?.push(systemId);
                 summary.skipped.set(key, entry);
               }
-              for (const [reason, n] of Object.entries(result.rejected ?? {}))
+              for (const [reason, n] of Object.entries(result.rejected ?? {})) {
                 rejected.set(reason, (rejected.get(reason) ?? 0) + n);
+                const own = rejectedBySystem.get(systemId) ?? {};
+                own[reason] = (own[reason] ?? 0) + n;
+                rejectedBySystem.set(systemId, own);
+              }
             }
           }
           options.progress?.update(figures());

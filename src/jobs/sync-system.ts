@@ -8,6 +8,7 @@ import pLimit from 'p-limit';
 import { DATASET_NAMES, EXTRACTORS } from '../datasets/index.js';
 import { PermanentAnswerError, PlanRestrictedError } from '../enphase/errors/index.js';
 import type { SystemInfo } from '../extractors/index.js';
+import { ImplausibleStore } from '../state/implausible.js';
 import { unavailableReason, type Unavailability } from '../state/unavailable.js';
 import { isDue, selectDatasets } from './dataset-selection.js';
 import type { SyncResult } from './queues.js';
@@ -56,6 +57,7 @@ export async function syncSystem(
   };
 
   const nowMs = deps.now();
+  const implausible = new ImplausibleStore(deps.redis, deps.keys);
   const lastSync = request.kind === 'sync' ? await deps.syncMarks.getSystem(system.id) : {};
   const limit = pLimit(settings.datasetConcurrency);
 
@@ -78,6 +80,7 @@ export async function syncSystem(
           result.points += counts.points;
           for (const [reason, n] of Object.entries(counts.rejected))
             rejected[reason] = (rejected[reason] ?? 0) + n;
+          await implausible.record(system.id, dataset, counts.rejected, deps.now());
           result.loaded.push(dataset);
           await deps.lastErrors.clear(system.id, dataset);
         } catch (error) {

@@ -17,6 +17,8 @@ export interface FaultOptions {
   driftRate?: number;
   /** Every `every` requests, `length` answers of 429 (period minute). */
   burst429?: { every: number; length: number };
+  /** Fraction answered 429 (period minute) at random, on top of any burst. */
+  rate429?: number;
   /** Restrict faults to these route templates. */
   only?: string[];
 }
@@ -27,7 +29,8 @@ export type FaultDecision =
   | { kind: 'none'; latencyMs: number; body: BodyFault | null }
   | { kind: 'timeout'; latencyMs: number }
   | { kind: 'error'; latencyMs: number; status: 500 | 502 | 503 }
-  | { kind: 'burst429'; latencyMs: number };
+  | { kind: 'burst429'; latencyMs: number }
+  | { kind: 'random429'; latencyMs: number };
 
 const NONE: FaultDecision = { kind: 'none', latencyMs: 0, body: null };
 
@@ -39,6 +42,8 @@ export function decideFault(faults: FaultOptions, seed: number, n: number, route
   const burst = faults.burst429;
   if (burst && burst.every > 0 && burst.length > 0 && (n - 1) % burst.every < burst.length)
     return { kind: 'burst429', latencyMs };
+  // Its own draw (40): switching it on leaves every other decision of a seeded run as it was.
+  if (u(40) < (faults.rate429 ?? 0)) return { kind: 'random429', latencyMs };
   if (u(1) < (faults.timeoutRate ?? 0)) return { kind: 'timeout', latencyMs };
   if (u(2) < (faults.errorRate ?? 0)) {
     const statuses = [500, 502, 503] as const;
@@ -106,11 +111,12 @@ const RATE_KEYS: Record<string, keyof FaultOptions> = {
   truncatedRate: 'truncatedRate',
   drift: 'driftRate',
   driftRate: 'driftRate',
+  rate429: 'rate429',
 };
 
 /**
  * Parses `error=0.1,latency=200,timeout=0.01,malformed=0.05,truncated=0.05,drift=0.1,burst429=100:5,
- * only=/api/v4/systems|/api/v4/systems/{system_id}` (for the CLI and `/__sim/faults`).
+ * rate429=0.02,only=/api/v4/systems|/api/v4/systems/{system_id}` (for the CLI and `/__sim/faults`).
  * Throws an Error naming the bad part.
  */
 export function parseFaultSpec(spec: string): FaultOptions {
@@ -146,7 +152,7 @@ export function parseFaultSpec(spec: string): FaultOptions {
         .filter(Boolean);
     } else {
       throw new Error(
-        `unknown fault "${name}" (known: error, latency, timeout, malformed, truncated, drift, burst429, only)`,
+        `unknown fault "${name}" (known: error, latency, timeout, malformed, truncated, drift, burst429, rate429, only)`,
       );
     }
   }

@@ -19,6 +19,7 @@ export type InjectedBy =
   | 'fault:timeout'
   | 'fault:error'
   | 'fault:burst429'
+  | 'fault:random429'
   | 'fault:malformed'
   | 'fault:truncated'
   | 'fault:drift'

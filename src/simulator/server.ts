@@ -194,8 +194,9 @@ export function buildServer(options: ResolvedOptions): SimServer {
         state.injected = 'fault:error';
         if (fault.status === 500) return sendError(reply, 500, errorBody(500, 'Simulated fault'));
         return reply.code(fault.status).type('text/html').send(gatewayErrorPage(fault.status));
-      case 'burst429': {
-        state.injected = 'fault:burst429';
+      case 'burst429':
+      case 'random429': {
+        state.injected = `fault:${fault.kind}`;
         const now = options.now();
         return sendError(
           reply,

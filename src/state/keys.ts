@@ -44,6 +44,11 @@ export function createKeys(prefix: string = DEFAULT_KEY_PREFIX) {
     unavailable: (systemId: string | number) => `${root}:unavailable:${systemId}`,
     /** hash: dataset → JSON {message, at} of the last failure. */
     lastErrors: (systemId: string | number) => `${root}:errors:${systemId}`,
+    /**
+     * hash with TTL: `<dataset>|<reason>` → implausible points left out, with `since` and `last`
+     * (epoch ms); expires a day after the last one (src/state/implausible.ts).
+     */
+    implausible: (systemId: string | number) => `${root}:implausible:${systemId}`,
     /** hash: system id → JSON of the registry entry (name, time zone, operational date, …). */
     registry: `${root}:systems`,
     /** hash: system id → JSON {kind, reason, since, checkedAt, …} of systems discovery could not use. */

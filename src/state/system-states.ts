@@ -1,8 +1,9 @@
-// Everything `status` shows per system (watermarks, unavailable datasets, last errors) for any
-// number of systems in one pipelined pass: three HGETALLs per system, sent in chunks without
+// Everything `status` shows per system (watermarks, unavailable datasets, last errors, recent
+// implausible points) for any number of systems in one pipelined pass: four HGETALLs per system, sent in chunks without
 // waiting for answers in between, instead of one round trip per key.
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from './keys.js';
+import { parseImplausible, type RecentImplausible } from './implausible.js';
 import { parseLastErrors, type LastError } from './last-errors.js';
 import { parseUnavailableHash, type Unavailability } from './unavailable.js';
 import { parseWatermarks, type SystemWatermarks } from './watermarks.js';
@@ -11,6 +12,8 @@ export interface SystemState {
   watermarks: SystemWatermarks;
   unavailable: Record<string, Unavailability>;
   lastErrors: Record<string, LastError>;
+  /** Implausible points left out in the last day (src/state/implausible.ts). */
+  implausible: RecentImplausible | null;
 }
 
 /** Systems per pipeline: bounds the memory of one reply batch; 10,000 systems are 5 exchanges. */
@@ -36,13 +39,15 @@ export async function readSystemStates(
       pipeline.hgetall(keys.watermarks(id));
       pipeline.hgetall(keys.unavailable(id));
       pipeline.hgetall(keys.lastErrors(id));
+      pipeline.hgetall(keys.implausible(id));
     }
     const replies = (await pipeline.exec()) ?? [];
     chunk.forEach((id, index) => {
       states.set(String(id), {
-        watermarks: parseWatermarks(asHash(replies[index * 3])),
-        unavailable: parseUnavailableHash(asHash(replies[index * 3 + 1])),
-        lastErrors: parseLastErrors(asHash(replies[index * 3 + 2])),
+        watermarks: parseWatermarks(asHash(replies[index * 4])),
+        unavailable: parseUnavailableHash(asHash(replies[index * 4 + 1])),
+        lastErrors: parseLastErrors(asHash(replies[index * 4 + 2])),
+        implausible: parseImplausible(asHash(replies[index * 4 + 3])),
       });
     });
   }

@@ -72,6 +72,10 @@ beforeAll(
       limits: HIGH_LIMITS,
       rateWindowMs: variant.simRateWindowMs,
     });
+    // The machine's clock, shared by the simulator and every command and worker process: the
+    // service rounds have no date range to fix, and the CLI has no clock to inject. What is compared
+    // does not depend on the date: the chaos run against the clean one, and both against the truth
+    // for intervals settled before the clean run began (docs/testing.md, "Dates and time zones").
     const startSec = Math.floor(Date.now() / 1000);
     fleet = { sim, folder, fromDate: localDate(startSec - variant.days * DAY, 'UTC') };
     // Intervals older than this were settled when the clean run started (the simulator revises for

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findBinary } from '../support/local-server.js';
-import { tsxArgs } from '../support/node-child.js';
+import { machineEnv, tsxArgs } from '../support/node-child.js';
 
 const CLI = new URL('../fixtures/run-cli.ts', import.meta.url).pathname;
 const WORKER = new URL('../e2e/fixtures/worker.ts', import.meta.url).pathname;
@@ -51,7 +51,7 @@ function supervise(name: string, args: string[], env: Record<string, string>, lo
     ? [SETPRIV, ['--pdeathsig', 'KILL', '--', process.execPath, ...args]]
     : [process.execPath, args];
   const child = spawn(command, argv, {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', ...machineEnv(), ...env },
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);

@@ -1,18 +1,25 @@
 // Credentials through the command line (issue 9 §6): a refused API key and an access token without
 // its refresh token are configuration problems — one line naming the variable, exit 2, no stack.
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { tsxArgs } from '../support/node-child.js';
 import { startInfluxV1, startRedis, type InfluxV1Handle, type RedisHandle } from '../support/services.js';
 
 const runner = fileURLToPath(new URL('../fixtures/run-cli.ts', import.meta.url));
 
+// A temporary working directory: the child must find tsx by absolute path, and must not read the
+// checkout's `.env` (which could hold real credentials and change what is tested).
 function cli(args: string[], env: Record<string, string>) {
+  const cwd = mkdtempSync(join(tmpdir(), 'enphase-credentials-cli-'));
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', runner, ...args],
-      { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, timeout: 60_000 },
+      tsxArgs(runner, ...args),
+      { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });

@@ -11,15 +11,20 @@ import { createKeys, DEFAULT_KEY_PREFIX } from '../../src/state/keys.js';
 import { HIGH_LIMITS } from '../e2e/support.js';
 import { startScriptedInflux, type Script, type ScriptedInflux } from '../loaders/scripted-influx.js';
 import { simulatorEnv } from '../support/cli-env.js';
-import { tsxArgs } from '../support/node-child.js';
+import { clockFrom, ORDINARY_INSTANT } from '../support/clock.js';
+import { machineEnv, tsxArgs } from '../support/node-child.js';
 import { freePorts } from '../support/ports.js';
 import { startInfluxV1, startRedis, type InfluxV1Handle, type RedisHandle } from '../support/services.js';
 
 const CLI = new URL('../fixtures/run-cli.ts', import.meta.url).pathname;
 const REFUSED_V1 =
   /^enphase-etl: InfluxDB refused the write through v1 \(HTTP 401: authorization failed\); check INFLUX_URL, INFLUX_API and the credentials/;
-/** A date two days back: the backfill's range; nothing here depends on which day it is. */
-const FROM = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+/**
+ * The backfill's range: fixed days before the simulator's fixed clock, so the run asks the same
+ * windows on any date and in any machine time zone (the child's own clock is the machine's, later).
+ */
+const FROM = '2026-06-14';
+const TO = '2026-06-15';
 
 let sim: RunningSimulator;
 let redis: RedisHandle;
@@ -27,7 +32,7 @@ let influx: InfluxV1Handle;
 let server: ScriptedInflux | undefined;
 beforeAll(async () => {
   [sim, redis, influx] = await Promise.all([
-    startSimulator({ systems: 2, seed: 3, limits: HIGH_LIMITS }),
+    startSimulator({ systems: 2, seed: 3, limits: HIGH_LIMITS, now: clockFrom(ORDINARY_INSTANT) }),
     startRedis(),
     startInfluxV1(),
   ]);
@@ -55,6 +60,7 @@ async function run(args: string[], env: Record<string, string>): Promise<Outcome
     cwd: tmpdir(), // no .env of the checkout
     env: {
       PATH: process.env.PATH ?? '',
+      ...machineEnv(),
       ...simEnv,
       METRICS_PORT: String(metricsPort),
       LOG_LEVEL: 'warn',
@@ -81,7 +87,7 @@ const refusingV1: Script = (request) =>
 describe('a refusing InfluxDB: exit 2 with the loader’s line, before any API request', () => {
   it('backfill with INFLUX_API=v2 against a server without /api/v2/write (a real 404)', async () => {
     sim.requestLog.clear();
-    const out = await run(['backfill', '--system', 'all', '--from', FROM], {
+    const out = await run(['backfill', '--system', 'all', '--from', FROM, '--to', TO], {
       INFLUX_URL: influx.url,
       INFLUX_API: 'v2',
       INFLUX_BUCKET: influx.database,
@@ -157,7 +163,7 @@ describe('an InfluxDB that accepts nothing: exit 1 with one line after INFLUX_PA
       request.lines.length === 0 ? { status: 204 } : undefined,
     );
     const out = await run(
-      ['backfill', '--system', 'all', '--from', FROM, '--datasets', 'rgm,production_micro'],
+      ['backfill', '--system', 'all', '--from', FROM, '--to', TO, '--datasets', 'rgm,production_micro'],
       {
         INFLUX_URL: server.url,
         INFLUX_API: 'v1',

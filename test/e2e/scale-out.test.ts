@@ -11,6 +11,7 @@ import type { Runtime } from '../../src/jobs/runtime.js';
 import { localDate } from '../../src/normalize/time.js';
 import {
   DAY,
+  NOW_MS,
   diffPoints,
   dumpInflux,
   startE2eWorld,
@@ -18,7 +19,7 @@ import {
   type E2eWorld,
   type PointMap,
 } from './support.js';
-import { tsxArgs } from '../support/node-child.js';
+import { machineEnv, tsxArgs } from '../support/node-child.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'worker.ts');
 const SYSTEMS = 50;
@@ -46,7 +47,7 @@ beforeAll(async () => {
   );
   w = await startE2eWorld(
     { systems: SYSTEMS, seed: 3, limits, rateWindowMs: WINDOW_MS },
-    { advancingClock: true },
+    { advancingFrom: NOW_MS },
   );
   w.env.ENPHASE_RATE_PER_MINUTE = String(RATE);
   runtime = w.runtime({ rateWindowMs: WINDOW_MS, rateMarginMs: MARGIN_MS });
@@ -66,10 +67,12 @@ function startWorker(name: string) {
   const child = spawn(process.execPath, tsxArgs(FIXTURE), {
     env: {
       PATH: process.env.PATH,
+      ...machineEnv(),
       E2E_ENV: JSON.stringify(w.env),
       E2E_PREFIX: w.redis.prefix,
       E2E_RATE_WINDOW_MS: String(WINDOW_MS),
       E2E_RATE_MARGIN_MS: String(MARGIN_MS),
+      E2E_CLOCK_OFFSET_MS: String(w.clockOffsetMs),
     },
     stdio: ['ignore', fd, fd],
   });
@@ -83,6 +86,9 @@ function startWorker(name: string) {
       .map((l) => JSON.parse(l) as Record<string, unknown>);
   return { child, exited, lines };
 }
+
+/** The test's clock (the world's: NOW_MS when the world started, advancing). */
+const now = () => Date.now() + w.clockOffsetMs;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -121,7 +127,7 @@ function overlaps(events: Array<Record<string, unknown>>): string[] {
 
 describe('three worker processes', () => {
   it('drain a 50-system backfill: every system once at a time, the rate limit held', async () => {
-    const fromDate = localDate(Math.floor(Date.now() / 1000) - DAY, 'UTC');
+    const fromDate = localDate(Math.floor(now() / 1000) - DAY, 'UTC');
     const workers = [startWorker('a'), startWorker('b'), startWorker('c')];
     const enqueued = await backfill(
       runtime,
@@ -159,7 +165,7 @@ describe('three worker processes', () => {
   }, 150_000);
 
   it('SIGKILL of one mid-backfill: the others finish, a rerun completes, nothing missing or extra', async () => {
-    const nowSec = Math.floor(Date.now() / 1000);
+    const nowSec = Math.floor(now() / 1000);
     const fromDate = localDate(nowSec - 2 * DAY, 'UTC');
     await runtime.queues.backfill.clean(0, 10_000, 'completed');
     const workers = [startWorker('d'), startWorker('e'), startWorker('f')];
@@ -200,7 +206,7 @@ describe('three worker processes', () => {
     expect(rerun.completed.length).toBe(SYSTEMS);
 
     // Settled intervals (older than a day) equal the truth, for every system: nothing missing or extra.
-    const nowMs = Date.now();
+    const nowMs = now();
     const cutoff = Math.floor(nowMs / 1000) - DAY;
     const stored = await dumpInflux(w.influx, ['production']);
     const settled = (map: PointMap): PointMap =>

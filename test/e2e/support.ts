@@ -27,6 +27,8 @@ export interface E2eWorld {
   redis: RedisHandle;
   influx: InfluxV1Handle;
   clock: { ms: number };
+  /** An advancing clock's distance from the machine's (0 on the machine's clock): for child processes. */
+  clockOffsetMs: number;
   env: Record<string, string>;
   config(extra?: Record<string, string>): Config;
   runtime(options?: Partial<RuntimeOptions> & { env?: Record<string, string> }): Runtime;
@@ -57,11 +59,18 @@ export function memoryLogger(level = 'info'): { logger: Logger; lines(): Array<R
 
 export async function startE2eWorld(
   simOptions: SimulatorOptions = {},
-  options: { advancingClock?: boolean } = {},
+  options: { advancingClock?: boolean; advancingFrom?: number } = {},
 ): Promise<E2eWorld> {
   const clock = { ms: NOW_MS };
   const [redis, influx] = await Promise.all([startRedis(), startInfluxV1()]);
-  const now = options.advancingClock ? undefined : () => clock.ms;
+  // Advancing from a fixed instant: real time passes, but the date is the test's choice.
+  const clockOffsetMs = options.advancingFrom === undefined ? 0 : options.advancingFrom - Date.now();
+  const now =
+    options.advancingFrom !== undefined
+      ? () => Date.now() + clockOffsetMs
+      : options.advancingClock
+        ? undefined
+        : () => clock.ms;
   const sim = await startSimulator({
     systems: 5,
     seed: 7,
@@ -76,6 +85,7 @@ export async function startE2eWorld(
     redis,
     influx,
     clock,
+    clockOffsetMs,
     env,
     config,
     runtime(opts = {}) {

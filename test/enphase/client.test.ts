@@ -10,6 +10,7 @@ import {
   PlanRestrictedError,
 } from '../../src/enphase/errors/index.js';
 import { apiKeyId } from '../../src/state/keys.js';
+import { clockFrom, ORDINARY_INSTANT } from '../support/clock.js';
 import { apiRequests, captureLog, clientFor, startWorld, type World } from './support.js';
 
 /** A simulator seed for which the first `failures` faultable requests fail as asked and the next succeeds. */
@@ -208,7 +209,8 @@ describe('Enphase client', () => {
   describe('plan restrictions', () => {
     let world: World;
     beforeAll(async () => {
-      world = await startWorld();
+      // A fixed instant: the 501 case asks for a window a day before "now".
+      world = await startWorld({ now: clockFrom(ORDINARY_INSTANT) });
     });
     afterAll(() => world?.stop());
 
@@ -290,7 +292,7 @@ describe('Enphase client', () => {
       try {
         const log = captureLog('info');
         const { client } = await clientFor(world, { deps: { logger: log.logger } });
-        const end = Math.floor(Date.now() / 1000 / 900) * 900 - 86_400;
+        const end = Math.floor(world.now() / 1000 / 900) * 900 - 86_400;
         const rgm = (id: number) =>
           client.get(
             RGM,

@@ -160,6 +160,7 @@ describe('the health measurements of a round (pure)', () => {
           watermarks: { production_micro: now - 90_000, system: now },
           unavailable: { battery: { reason: '403', at: nowMs - 1, until: nowMs + 1 } },
           lastErrors: { production_micro: { message: 'boom', at: nowMs } },
+          implausible: null,
         },
       ],
       [
@@ -168,6 +169,7 @@ describe('the health measurements of a round (pure)', () => {
           watermarks: { production_micro: now - 200_000 },
           unavailable: { battery: { reason: '403', at: nowMs - 10, until: nowMs - 1 } },
           lastErrors: {},
+          implausible: null,
         },
       ],
     ]),

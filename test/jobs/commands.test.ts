@@ -84,7 +84,7 @@ describe('parsers', () => {
     expect(text).toMatch(/failed system 3: ApiError: 503/);
   });
 
-  it('summarises implausible points left out, by reason, without failing the run', () => {
+  it('summarises implausible points left out, by reason and by system, without failing the run', () => {
     const text = formatSummary('sync', {
       total: 1,
       completed: [1],
@@ -93,6 +93,10 @@ describe('parsers', () => {
       rejected: new Map([
         ['time_before_operation', 3],
         ['negative_energy', 2],
+      ]),
+      rejectedBySystem: new Map<number, Record<string, number>>([
+        [7, { negative_energy: 2 }],
+        [1, { time_before_operation: 3 }],
       ]),
       windows: 2,
       points: 50,
@@ -103,7 +107,32 @@ describe('parsers', () => {
     });
     expect(text).toMatch(/1\/1 systems loaded, 0 failed/);
     expect(text).toMatch(
-      /rejected 5 implausible point\(s\), not written: time_before_operation 3, negative_energy 2/,
+      /rejected 5 implausible point\(s\), not written: time_before_operation 3, negative_energy 2\n {4}system 1: time_before_operation 3\n {4}system 7: negative_energy 2\n/,
     );
+  });
+
+  it('names at most ten systems whose points were left out, then how many more', () => {
+    const bySystem = new Map(
+      Array.from({ length: 12 }, (_, i): [number, Record<string, number>] => [
+        100 + i,
+        { negative_count: 1 },
+      ]),
+    );
+    const text = formatSummary('backfill', {
+      total: 12,
+      completed: [...bySystem.keys()],
+      failed: [],
+      skipped: new Map(),
+      rejected: new Map([['negative_count', 12]]),
+      rejectedBySystem: bySystem,
+      windows: 12,
+      points: 50,
+      hits: 12,
+      interrupted: false,
+      enqueuedOnly: false,
+      durationMs: 100,
+    });
+    expect(text.match(/^ {4}system \d+: negative_count 1$/gm)).toHaveLength(10);
+    expect(text).toMatch(/system 109: negative_count 1\n {4}and 2 more system\(s\) \(enphase-etl status\)/);
   });
 });

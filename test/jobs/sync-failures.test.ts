@@ -13,6 +13,9 @@ import { normalizeResponse as normalize } from '../../src/datasets/normalizers.j
 import type { Extractor } from '../../src/extractors/index.js';
 import { BadResponseError } from '../../src/enphase/errors/index.js';
 import { localDate } from '../../src/normalize/time.js';
+import { collectStatus } from '../../src/commands/status/collect.js';
+import { formatStatus } from '../../src/commands/status/render.js';
+import { IMPLAUSIBLE_MEMORY_MS, ImplausibleStore } from '../../src/state/implausible.js';
 import { DAY, NOW_MS, startE2eWorld, memoryLogger, type E2eWorld } from '../e2e/support.js';
 
 let w: E2eWorld;
@@ -223,6 +226,32 @@ it('leaves implausible points out of InfluxDB, counts them by reason and logs ea
     ['power_above_bound', 1],
     ['time_before_operation', 1],
   ]);
+  // `status` names the system, its dataset and the reasons (kept for a day, src/state/implausible.ts).
+  const report = await collectStatus(runtime.redis, runtime.keys, w.config(), {
+    limit: Infinity,
+    now: w.clock.ms,
+  });
+  const shown = report.systems.shown.find((s) => s.id === id);
+  expect(shown?.implausible).toEqual({
+    since: w.clock.ms,
+    last: w.clock.ms,
+    total: 2,
+    byDataset: { latest: { time_before_operation: 1, power_above_bound: 1 } },
+  });
+  // Needing attention: listed before the systems that sent nothing implausible.
+  expect(report.systems.shown[0]?.id).toBe(id);
+  expect(formatStatus(report).join('\n')).toMatch(
+    new RegExp(
+      `System ${id}[^\\n]*\\n  IMPLAUSIBLE POINTS LEFT OUT: 2 since .*\\(latest: time_before_operation 1, power_above_bound 1\\)`,
+    ),
+  );
+  const ttl = await runtime.redis.pttl(runtime.keys.implausible(id));
+  expect(ttl).toBeGreaterThan(IMPLAUSIBLE_MEMORY_MS - 60_000);
+  expect(ttl).toBeLessThanOrEqual(IMPLAUSIBLE_MEMORY_MS);
+  // A second run adds to the counts; the other systems have none.
+  await syncSystem(deps, system!, { kind: 'sync', all: true, datasets: ['latest'] });
+  expect((await new ImplausibleStore(runtime.redis, runtime.keys).get(id))?.total).toBe(4);
+  expect(report.systems.shown.filter((s) => s.implausible !== null).map((s) => s.id)).toEqual([id]);
 }, 60_000);
 
 it('a window that fails keeps the windows loaded before it: the watermark moves to them and a rerun starts there', async () => {

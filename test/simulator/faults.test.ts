@@ -1,5 +1,6 @@
 // Fault injection, each kind observable over HTTP, deterministic per seed; and determinism of
 // the data itself (same seed → same bytes).
+import { decideFault } from '../../src/simulator/faults.js';
 import { parseFaultSpec, startSimulator } from '../../src/simulator/index.js';
 import { manualClock, startApi, type Api } from './helpers.js';
 
@@ -83,6 +84,29 @@ test('burst429 answers `length` 429s (period minute) every `every` requests', as
   expect(body).toMatchObject({ message: 'Too Many Requests', code: 429, period: 'minute', limit: 300 });
 });
 
+test('rate429 answers that fraction 429 (period minute) at random, leaving the other decisions as they were', async () => {
+  const decisions = (rate429: number) =>
+    Array.from({ length: 2_000 }, (_, i) => decideFault({ errorRate: 0.1, rate429 }, 11, i + 1, ROUTE));
+  const with429 = decisions(0.05);
+  const random = with429.filter((d) => d.kind === 'random429').length;
+  expect(random).toBeGreaterThan(60);
+  expect(random).toBeLessThan(140);
+  // Not periodic: no fixed gap between them.
+  const at = with429.flatMap((d, i) => (d.kind === 'random429' ? [i] : []));
+  expect(new Set(at.slice(1).map((n, i) => n - at[i]!)).size).toBeGreaterThan(5);
+  // Every request it leaves alone is decided as without it.
+  const without = decisions(0);
+  expect(
+    with429.every((d, i) => d.kind === 'random429' || JSON.stringify(d) === JSON.stringify(without[i])),
+  ).toBe(true);
+  api.sim.setFaults({ rate429: 1 });
+  const res = await api.get(PATH);
+  expect(res.status).toBe(429);
+  expect(res.body).toMatchObject({ message: 'Too Many Requests', code: 429, period: 'minute' });
+  expect(api.sim.requestLog.entries().at(-1)?.injected).toBe('fault:random429');
+  api.sim.setFaults({});
+});
+
 test('`only` restricts faults to the named routes; POST /__sim/faults switches them at run time', async () => {
   const res = await fetch(`${api.sim.url}/__sim/faults`, {
     method: 'POST',
@@ -130,7 +154,7 @@ test('faults are deterministic for a seed: the same request sequence fails the s
 test('parseFaultSpec reads the CLI syntax and names bad parts', () => {
   expect(
     parseFaultSpec(
-      'error=0.1,latency=200,timeout=0.01,malformed=0.05,truncated=0.02,drift=0.1,burst429=100:5,only=/a|/b',
+      'error=0.1,latency=200,timeout=0.01,malformed=0.05,truncated=0.02,drift=0.1,burst429=100:5,rate429=0.02,only=/a|/b',
     ),
   ).toEqual({
     errorRate: 0.1,
@@ -140,6 +164,7 @@ test('parseFaultSpec reads the CLI syntax and names bad parts', () => {
     truncatedRate: 0.02,
     driftRate: 0.1,
     burst429: { every: 100, length: 5 },
+    rate429: 0.02,
     only: ['/a', '/b'],
   });
   expect(parseFaultSpec('')).toEqual({});

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { createKeys } from '../../src/state/keys.js';
+import { IMPLAUSIBLE_MEMORY_MS, ImplausibleStore, parseImplausible } from '../../src/state/implausible.js';
 import { LastErrorStore, MAX_ERROR_MESSAGE } from '../../src/state/last-errors.js';
 import { readSystemStates } from '../../src/state/system-states.js';
 import { isStillUnavailable, parseUnavailability, UnavailableStore } from '../../src/state/unavailable.js';
@@ -61,7 +62,30 @@ describe('system state on a real Redis', () => {
     expect(Object.keys(await store.getSystem(7))).toEqual(['battery']);
   });
 
-  it('reads watermarks, marks and errors of 10,000 systems in one pipelined pass', async () => {
+  it('counts the implausible points left out per dataset and reason, for a day after the last', async () => {
+    const store = new ImplausibleStore(redis, keys());
+    expect(await store.get(8)).toBeNull();
+    await store.record(8, 'latest', {}, 1_000); // nothing left out: nothing stored
+    expect(await redis.exists(keys().implausible(8))).toBe(0);
+    await store.record(8, 'latest', { power_above_bound: 2, time_in_future: 1 }, 1_000);
+    await store.record(8, 'battery', { percent_out_of_range: 4 }, 5_000);
+    await store.record(8, 'latest', { power_above_bound: 1 }, 9_000);
+    expect(await store.get(8)).toEqual({
+      since: 1_000,
+      last: 9_000,
+      total: 8,
+      byDataset: {
+        latest: { power_above_bound: 3, time_in_future: 1 },
+        battery: { percent_out_of_range: 4 },
+      },
+    });
+    const ttl = await redis.pttl(keys().implausible(8));
+    expect(ttl).toBeGreaterThan(IMPLAUSIBLE_MEMORY_MS - 60_000);
+    expect(ttl).toBeLessThanOrEqual(IMPLAUSIBLE_MEMORY_MS);
+    expect(parseImplausible({ since: '1', last: '2', 'x|y': 'not a number', '|z': '3' })).toBeNull();
+  });
+
+  it('reads watermarks, marks, errors and implausible counts of 10,000 systems in one pipelined pass', async () => {
     const ids = Array.from({ length: 10_000 }, (_, i) => 200_000 + i);
     const k = keys();
     const fill = redis.pipeline();
@@ -70,6 +94,7 @@ describe('system state on a real Redis', () => {
     await new UnavailableStore(redis, k).mark(200_001, 'micro', { reason: 'plan', at: 1 });
     await new LastErrorStore(redis, k).record(209_999, 'rgm', 'boom', 2);
     await new WatermarkStore(redis, k).advance(209_999, 'battery', 42);
+    await new ImplausibleStore(redis, k).record(209_999, 'rgm', { negative_energy: 3 }, 7);
 
     const proxy = await startLatencyProxy(Number(new URL(server.url).port), 20);
     const slow = new Redis({ host: '127.0.0.1', port: proxy.port });
@@ -77,15 +102,21 @@ describe('system state on a real Redis', () => {
       await slow.ping();
       const started = Date.now();
       const states = await readSystemStates(slow, k, ids);
-      // 30,000 request-reply waits would take 600 s; the bound leaves room for a loaded machine.
+      // 40,000 request-reply waits would take 800 s; the bound leaves room for a loaded machine.
       expect(Date.now() - started).toBeLessThan(30_000);
       expect(states.size).toBe(10_000);
-      expect(states.get('200000')).toEqual({ watermarks: { rgm: 200_000 }, unavailable: {}, lastErrors: {} });
+      expect(states.get('200000')).toEqual({
+        watermarks: { rgm: 200_000 },
+        unavailable: {},
+        lastErrors: {},
+        implausible: null,
+      });
       expect(states.get('200001')?.unavailable).toEqual({ micro: { reason: 'plan', at: 1 } });
       expect(states.get('209999')).toEqual({
         watermarks: { rgm: 209_999, battery: 42 },
         unavailable: {},
         lastErrors: { rgm: { message: 'boom', at: 2 } },
+        implausible: { since: 7, last: 7, total: 3, byDataset: { rgm: { negative_energy: 3 } } },
       });
     } finally {
       slow.disconnect();

@@ -104,13 +104,19 @@ async function startOnPorts(spec: LocalServerSpec, ports: number[]): Promise<Loc
 
   const args = await spec.prepare(folder, ports);
 
+  // The services keep the real clock when the suite runs under libfaketime (docs/testing.md,
+  // "Dates and time zones"): redis-server cannot start with it preloaded, and influxd ignores it.
+  const serviceEnv = (): NodeJS.ProcessEnv =>
+    Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => name !== 'LD_PRELOAD' && !name.startsWith('FAKETIME')),
+    );
   const spawnServer = (): ChildProcess => {
     const fd = openSync(logFile, 'a');
     try {
       const [command, argv] = SETPRIV
         ? [SETPRIV, ['--pdeathsig', 'KILL', '--', spec.binary, ...args]]
         : [spec.binary, args];
-      const started = spawn(command, argv, { cwd: folder, stdio: ['ignore', fd, fd] });
+      const started = spawn(command, argv, { cwd: folder, env: serviceEnv(), stdio: ['ignore', fd, fd] });
       started.once('error', (error) => (spawnError = error));
       started.unref();
       track(started, folder);

@@ -7,7 +7,26 @@ import { pathToFileURL } from 'node:url';
 
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
+/** `execArgv` for a `fork` of a .ts file under the project's tsx. */
+export function tsxExecArgv(): string[] {
+  return ['--import', TSX_LOADER];
+}
+
 /** `node` arguments that run `script` (a .ts file) under the project's tsx, then `args`. */
 export function tsxArgs(script: string, ...args: string[]): string[] {
-  return ['--import', TSX_LOADER, script, ...args];
+  return [...tsxExecArgv(), script, ...args];
+}
+
+/**
+ * The machine as the parent sees it, for a child given an otherwise minimal environment: its time
+ * zone (`TZ`) and, when the suite runs under libfaketime (docs/testing.md, "Dates and time zones"),
+ * the faked clock, so that parent, child and services agree on "now".
+ */
+export function machineEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] =>
+        entry[1] !== undefined && /^(TZ|LD_PRELOAD|FAKETIME\w*|DONT_FAKE_MONOTONIC)$/.test(entry[0]),
+    ),
+  );
 }

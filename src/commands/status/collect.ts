@@ -63,6 +63,7 @@ function systemStatus(
     timeZone,
     status: entry?.status ?? null,
     problem,
+    implausible: state?.implausible ?? null,
     datasets,
   };
 }

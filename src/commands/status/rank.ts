@@ -3,10 +3,10 @@
 import type { SystemStatus } from './report.js';
 
 /**
- * How much a system needs attention: a quarantine or failed discovery, then errors, then active
- * unavailability, then the largest lag.
+ * How much a system needs attention: a quarantine or failed discovery, then errors, then
+ * implausible points left out lately, then active unavailability, then the largest lag.
  */
-function attentionScore(s: SystemStatus): [number, number, number, number] {
+function attentionScore(s: SystemStatus): [number, number, number, number, number] {
   let errors = 0;
   let unavailable = 0;
   let lag = 0;
@@ -15,14 +15,14 @@ function attentionScore(s: SystemStatus): [number, number, number, number] {
     if (d.unavailable?.active) unavailable++;
     lag = Math.max(lag, d.lagSeconds ?? 0);
   }
-  return [s.problem ? 1 : 0, errors, unavailable, lag];
+  return [s.problem ? 1 : 0, errors, s.implausible ? 1 : 0, unavailable, lag];
 }
 
 /** Systems needing attention first (see attentionScore), then by id. */
 export function byAttention(systems: SystemStatus[]): SystemStatus[] {
   const scored = systems.map((system) => ({ system, score: attentionScore(system) }));
   scored.sort((a, b) => {
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < a.score.length; i++) {
       const diff = (b.score[i] ?? 0) - (a.score[i] ?? 0);
       if (diff !== 0) return diff;
     }

@@ -69,6 +69,18 @@ function formatSystem(system: SystemStatus, now: number): string[] {
         : 'DISCOVERY FAILED (retried at the next discovery)';
     out.push(`  ${what} since ${utcMinute(p.since)}: ${oneLine(p.reason)}`);
   }
+  const bad = system.implausible;
+  if (bad) {
+    const parts = Object.entries(bad.byDataset).map(
+      ([dataset, reasons]) =>
+        `${dataset}: ${Object.entries(reasons)
+          .map(([reason, n]) => `${reason} ${n}`)
+          .join(', ')}`,
+    );
+    out.push(
+      `  IMPLAUSIBLE POINTS LEFT OUT: ${bad.total} since ${utcMinute(bad.since)}, last ${ago(bad.last, now)} (${parts.join('; ')})`,
+    );
+  }
   const rows = system.datasets.map((d) => {
     const notes: string[] = [];
     if (d.unavailable) {

@@ -2,6 +2,7 @@
 // prints it as it is (so these field names are part of the command's output).
 import type { QuotaUsage } from '../../state/quota-ledger.js';
 import type { QueueName } from '../../jobs/queues.js';
+import type { RecentImplausible } from '../../state/implausible.js';
 import type { LastError } from '../../state/last-errors.js';
 import type { SystemProblem } from '../../state/system-problems.js';
 import type { Unavailability } from '../../state/unavailable.js';
@@ -28,6 +29,8 @@ export interface SystemStatus {
   status: string | null;
   /** Quarantined, or its last discovery failed (src/state/system-problems.ts). */
   problem: SystemProblem | null;
+  /** Implausible points its answers held, left out, in the last day (src/state/implausible.ts). */
+  implausible: RecentImplausible | null;
   datasets: DatasetStatus[];
 }
 
