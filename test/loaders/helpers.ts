@@ -55,3 +55,24 @@ export function productionLines(systemId: number, fromSec: number, count: number
   }
   return lines;
 }
+
+/**
+ * Every kind of string the API can send (docs/schema.md, "Escaping"): [sent, read back as a tag
+ * value, read back as a string field]. Tag values are sanitised by the documented rule; string
+ * fields keep every character.
+ */
+export const HOSTILE_STRINGS: ReadonlyArray<readonly [string, string, string]> = [
+  ['Relay, 1', 'Relay, 1', 'Relay, 1'],
+  ['pool pump', 'pool pump', 'pool pump'],
+  ['mode=eco', 'mode=eco', 'mode=eco'],
+  ['say "hi"', 'say "hi"', 'say "hi"'],
+  ["it's", "it's", "it's"],
+  ['two\nlines', 'two lines', 'two lines'],
+  ['cr\r\nlf', 'cr  lf', 'cr lf'],
+  ['tab\there', 'tab here', 'tab\there'],
+  ['NC1\\', 'NC1\uff3c', 'NC1\\'],
+  ['C:\\dir\\\\', 'C:\\dir\uff3c\uff3c', 'C:\\dir\\\\'],
+  ['back\\,slash\\ x\\=y', 'back\\,slash\\ x\\=y', 'back\\,slash\\ x\\=y'],
+  ['nul\u0000bell\u0007del\u007f', 'nul bell del ', 'nul\u0000bell\u0007del\u007f'],
+  ['😀 Garage é e\u0301 中文 \u2028', '😀 Garage é e\u0301 中文 \u2028', '😀 Garage é e\u0301 中文 \u2028'],
+];

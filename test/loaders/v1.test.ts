@@ -3,7 +3,7 @@ import { Point } from '@influxdata/influxdb-client';
 import { createLoader, type LineWriter } from '../../src/loaders/index.js';
 import { toLineProtocol } from '../../src/normalize/line-protocol.js';
 import { startInfluxV1, type InfluxV1Handle } from '../support/services.js';
-import { capturingLogger, energyOf, influxConfig, productionLines } from './helpers.js';
+import { capturingLogger, energyOf, HOSTILE_STRINGS, influxConfig, productionLines } from './helpers.js';
 
 const FROM = 1_700_000_100 - (1_700_000_100 % 300);
 
@@ -94,27 +94,7 @@ describe('v1 loader against InfluxDB 1.x', () => {
   it('round-trips every string the API can send, as a tag and as a string field (docs/schema.md)', async () => {
     const database = `${influx.database}_hostile`;
     const { loader } = loaderFor(database);
-    // [sent, read back as a tag value, read back as a string field]
-    const cases: Array<[string, string, string]> = [
-      ['Relay, 1', 'Relay, 1', 'Relay, 1'],
-      ['pool pump', 'pool pump', 'pool pump'],
-      ['mode=eco', 'mode=eco', 'mode=eco'],
-      ['say "hi"', 'say "hi"', 'say "hi"'],
-      ["it's", "it's", "it's"],
-      ['two\nlines', 'two lines', 'two lines'],
-      ['cr\r\nlf', 'cr  lf', 'cr lf'],
-      ['tab\there', 'tab here', 'tab\there'],
-      ['NC1\\', 'NC1\uff3c', 'NC1\\'],
-      ['C:\\dir\\\\', 'C:\\dir\uff3c\uff3c', 'C:\\dir\\\\'],
-      ['back\\,slash\\ x\\=y', 'back\\,slash\\ x\\=y', 'back\\,slash\\ x\\=y'],
-      ['nul\u0000bell\u0007del\u007f', 'nul bell del ', 'nul\u0000bell\u0007del\u007f'],
-      [
-        '😀 Garage é e\u0301 中文 \u2028',
-        '😀 Garage é e\u0301 中文 \u2028',
-        '😀 Garage é e\u0301 中文 \u2028',
-      ],
-    ];
-    const lines = cases.map(([sent], i) =>
+    const lines = HOSTILE_STRINGS.map(([sent], i) =>
       toLineProtocol({
         measurement: 'load_control',
         tags: { system_id: '900', name: sent },
@@ -124,10 +104,10 @@ describe('v1 loader against InfluxDB 1.x', () => {
     );
     await loader.write(lines);
     await loader.flush();
-    expect(loader.stats()).toMatchObject({ delivered: cases.length, dropped: 0 });
+    expect(loader.stats()).toMatchObject({ delivered: HOSTILE_STRINGS.length, dropped: 0 });
     const [series] = await query(database, 'SELECT "name", load_name FROM $db..load_control');
     expect(series?.columns).toEqual(['time', 'name', 'load_name']);
-    expect(series?.values).toEqual(cases.map(([, tag, field], i) => [FROM + i, tag, field]));
+    expect(series?.values).toEqual(HOSTILE_STRINGS.map(([, tag, field], i) => [FROM + i, tag, field]));
   });
 
   it('logs a field type conflict and a malformed line, and writes the rest of the batch', async () => {
