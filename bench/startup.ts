@@ -1,13 +1,15 @@
 // The CLI start-up benchmark (issue 13), on demand, not in the suite. Build first:
 //
 //   npm run build && node --import tsx bench/startup.ts [--runs 10] [--bin path/to/enphase-etl.js]
+//   node --import tsx bench/startup.ts --packages [--runs 5]
 //
 // Runs `node bin/enphase-etl.js --help`, `status` and `plan` (the built CLI in dist/) as child
 // processes, each `--runs` times, round-robin so that a burst of load on the machine spreads over
 // all of them, against a Redis of its own seeded with a small registry (status and plan read only
 // Redis: neither touches InfluxDB nor the API). Per command: median and max wall time and peak RSS
 // (/usr/bin/time's %M, else VmHWM from /proc). In the same run, as floors: a bare `node -e 0`, and
-// Node importing commander and ioredis, which `status` and `plan` cannot do without.
+// Node importing commander and ioredis, which `status` and `plan` cannot do without. `--packages`:
+// each dependency imported alone, and the modules `--help` loads per package.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -38,11 +40,29 @@ if (!existsSync(new URL('../dist/cli.js', pathToFileURL(BIN)))) {
   process.exit(2);
 }
 
-/** Resolved from the project, so the floor imports the same copies the CLI does. */
+/** Resolved from the project, so a floor imports the same copies the CLI does. */
 const resolveFromProject = createRequire(import.meta.url).resolve;
-const FLOOR_IMPORTS = ['commander', 'ioredis']
-  .map((name) => `await import(${JSON.stringify(pathToFileURL(resolveFromProject(name)).href)});`)
-  .join(' ');
+const importOf = (name: string): string =>
+  `await import(${JSON.stringify(pathToFileURL(resolveFromProject(name)).href)});`;
+const FLOOR_IMPORTS = `${importOf('commander')} ${importOf('ioredis')}`;
+/** The dependencies `--packages` weighs one by one. */
+const HEAVY = [
+  'commander',
+  'ioredis',
+  'bullmq',
+  'fastify',
+  'prom-client',
+  'ajv',
+  'ajv-formats',
+  'yaml',
+  'got',
+  '@influxdata/influxdb-client',
+  'zod',
+  'pino',
+  'luxon',
+  'dotenv',
+  'cli-progress',
+];
 
 interface Sample {
   wallMs: number;
@@ -137,33 +157,16 @@ const load = (): string =>
     .map((l) => l.toFixed(2))
     .join(' ');
 
-const redis = await startRedis();
-const cwd = mkdtempSync(join(tmpdir(), 'enphase-etl-startup-')); // no stray .env is read from here
-try {
-  await seed(redis.url, redis.prefix);
-  const env = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    REDIS_URL: redis.url,
-    REDIS_KEY_PREFIX: redis.prefix,
-    ENPHASE_API_KEY: 'bench-key',
-    ENPHASE_PLAN: 'watt',
-    INFLUX_URL: 'http://127.0.0.1:9', // neither command writes; the address is never contacted
-    INFLUX_API: 'v1',
-    INFLUX_DATABASE: 'enphase',
-    LOG_LEVEL: 'warn',
-  };
-  // Each with what its output must show: a command that read an empty registry proves nothing.
-  const commands: Array<[string, string[], string]> = [
-    ['node -e 0', ['-e', '0'], ''],
-    ['node + commander + ioredis', ['--input-type=module', '-e', FLOOR_IMPORTS], ''],
-    ['--help', [BIN, '--help'], 'Commands:'],
-    ['status', [BIN, 'status'], `${SYSTEMS - 20} more systems`],
-    ['plan', [BIN, 'plan'], `Systems: ${SYSTEMS} from the registry`],
-  ];
+/** Each command RUNS times, round-robin after one warm-up run each; one table row per command. */
+async function measure(
+  commands: Array<[string, string[], string]>,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  note: string,
+): Promise<void> {
   console.error(
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; ` +
-      `${RUNS} runs each, ${SYSTEMS} systems in the registry; load before ${load()}`,
+      `${RUNS} runs each${note}; load before ${load()}`,
   );
   const samples = new Map<string, Sample[]>(commands.map(([name]) => [name, []]));
   for (const [name, argv, expected] of commands) {
@@ -184,7 +187,81 @@ try {
         `${median(rss).toFixed(0)} MiB | ${Math.max(...rss).toFixed(0)} MiB |`,
     );
   }
+}
+
+/**
+ * --packages: where the start-up goes. Each dependency imported alone by a bare Node (its cost
+ * with whatever it pulls in), and the modules `--help` of this build loads, per package.
+ */
+async function packages(cwd: string): Promise<void> {
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
+  const importing = (name: string): [string, string[], string] => [
+    `import ${name}`,
+    ['--input-type=module', '-e', importOf(name)],
+    '',
+  ];
+  await measure(
+    [['node -e 0', ['-e', '0'], ''], ...HEAVY.map(importing)],
+    env,
+    cwd,
+    ', each package imported alone',
+  );
+  const trace = join(cwd, 'trace');
+  const tracer = new URL('../test/support/module-trace/register.mjs', import.meta.url).href;
+  await runOnce(['--import', tracer, BIN, '--help'], { ...env, MODULE_TRACE_FILE: trace }, cwd);
+  const urls = [...new Set(readFileSync(trace, 'utf8').trim().split('\n'))].filter((u) =>
+    u.startsWith('file:'),
+  );
+  const counts = new Map<string, number>();
+  for (const url of urls) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? 'the project';
+    counts.set(pkg, (counts.get(pkg) ?? 0) + 1);
+  }
+  console.log(`\n\`--help\` loads ${urls.length} modules:`);
+  console.log(
+    [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .map(([pkg, n]) => `${pkg} ${n}`)
+      .join(', '),
+  );
+}
+
+const cwd = mkdtempSync(join(tmpdir(), 'enphase-etl-startup-')); // no stray .env is read from here
+try {
+  if (args.includes('--packages')) await packages(cwd);
+  else {
+    const redis = await startRedis();
+    try {
+      await seed(redis.url, redis.prefix);
+      const env = {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        REDIS_URL: redis.url,
+        REDIS_KEY_PREFIX: redis.prefix,
+        ENPHASE_API_KEY: 'bench-key',
+        ENPHASE_PLAN: 'watt',
+        INFLUX_URL: 'http://127.0.0.1:9', // neither command writes; the address is never contacted
+        INFLUX_API: 'v1',
+        INFLUX_DATABASE: 'enphase',
+        LOG_LEVEL: 'warn',
+      };
+      // Each with what its output must show: a command that read an empty registry proves nothing.
+      await measure(
+        [
+          ['node -e 0', ['-e', '0'], ''],
+          ['node + commander + ioredis', ['--input-type=module', '-e', FLOOR_IMPORTS], ''],
+          ['--help', [BIN, '--help'], 'Commands:'],
+          ['status', [BIN, 'status'], `${SYSTEMS - 20} more systems`],
+          ['plan', [BIN, 'plan'], `Systems: ${SYSTEMS} from the registry`],
+        ],
+        env,
+        cwd,
+        `, ${SYSTEMS} systems in the registry`,
+      );
+    } finally {
+      await redis.stop();
+    }
+  }
 } finally {
   rmSync(cwd, { recursive: true, force: true });
-  await redis.stop();
 }
