@@ -131,13 +131,13 @@ describe('what a command loads', () => {
     expect(under(loaded, [...HEAVY_SOURCE, 'src/jobs/queues'])).toEqual([]);
   });
 
-  it('status: Redis and BullMQ (its queues are part of the report), not the client or the simulator', async () => {
+  it('status: Redis, the state and the queues read without BullMQ, not the client or the simulator', async () => {
     const { code, stdout, stderr, loaded } = await traced(['status']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toContain('System 7 "Lean"');
-    expect(among(loaded, SERVICE_ONLY)).toEqual([]);
-    expect(under(loaded, HEAVY_SOURCE)).toEqual([]);
+    expect(among(loaded, [...SERVICE_ONLY, 'bullmq'])).toEqual([]);
+    expect(under(loaded, [...HEAVY_SOURCE, 'src/jobs/queues'])).toEqual([]);
   });
 
   it('a command that needs the service still gets it: backfill --help loads its own module', async () => {
