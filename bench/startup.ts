@@ -8,7 +8,8 @@
 // all of them, against a Redis of its own seeded with a small registry (status and plan read only
 // Redis: neither touches InfluxDB nor the API). Per command: median and max wall time and peak RSS
 // (/usr/bin/time's %M, else VmHWM from /proc). In the same run, as floors: a bare `node -e 0`, and
-// Node importing commander and ioredis, which `status` and `plan` cannot do without. `--packages`:
+// Node importing commander and ioredis, then also zod, luxon and dotenv: what `status` and `plan`
+// cannot do without (Redis, the configuration's schema, time zones). `--packages`:
 // each dependency imported alone, and the modules `--help` loads per package.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -45,6 +46,8 @@ const resolveFromProject = createRequire(import.meta.url).resolve;
 const importOf = (name: string): string =>
   `await import(${JSON.stringify(pathToFileURL(resolveFromProject(name)).href)});`;
 const FLOOR_IMPORTS = `${importOf('commander')} ${importOf('ioredis')}`;
+/** What status and plan cannot do without: also the configuration's schema (zod) and time zones (luxon). */
+const FLOOR_ALL_IMPORTS = `${FLOOR_IMPORTS} ${importOf('zod')} ${importOf('luxon')} ${importOf('dotenv')}`;
 /** The dependencies `--packages` weighs one by one. */
 const HEAVY = [
   'commander',
@@ -250,6 +253,11 @@ try {
         [
           ['node -e 0', ['-e', '0'], ''],
           ['node + commander + ioredis', ['--input-type=module', '-e', FLOOR_IMPORTS], ''],
+          [
+            'node + commander + ioredis + zod + luxon + dotenv',
+            ['--input-type=module', '-e', FLOOR_ALL_IMPORTS],
+            '',
+          ],
           ['--help', [BIN, '--help'], 'Commands:'],
           ['status', [BIN, 'status'], `${SYSTEMS - 20} more systems`],
           ['plan', [BIN, 'plan'], `Systems: ${SYSTEMS} from the registry`],
