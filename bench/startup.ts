@@ -14,7 +14,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { Redis } from 'ioredis';
@@ -32,7 +32,7 @@ const arg = (name: string, fallback: string): string => {
 const RUNS = Number(arg('runs', '10'));
 // --bin: another build (a copy of bin/, dist/ and package.json from before a change, beside a
 // node_modules), to measure before and after in one sitting.
-const BIN = arg('bin', fileURLToPath(new URL('../bin/enphase-etl.js', import.meta.url)));
+const BIN = resolve(arg('bin', fileURLToPath(new URL('../bin/enphase-etl.js', import.meta.url))));
 const TIME = '/usr/bin/time';
 const SYSTEMS = 25;
 
