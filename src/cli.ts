@@ -1,20 +1,14 @@
-// The command line of DESIGN §4. Each command lives in its own module under src/commands/ and
-// registers itself here; this file only maps outcomes to exit codes.
+// The command line of DESIGN §4: the commands are defined in src/commands/definitions.ts, each
+// loading the module that runs it only when it runs; this file maps outcomes to exit codes. It
+// imports only light modules (the error classes it tells apart live apart from what throws them),
+// so that `--help` costs little more than Node itself.
 import { Command, CommanderError } from 'commander';
-import { ConfigError, verboseErrorsRequested } from './config.js';
-import { AuthError } from './enphase/errors/index.js';
-import { registerAuthCommand } from './commands/auth.js';
+import { ConfigError } from './config/error.js';
+import { verboseErrorsRequested } from './config/verbose.js';
+import { AuthError } from './enphase/errors/auth-error.js';
+import { defineCommands } from './commands/definitions.js';
 import { InterruptedError, UsageError } from './commands/errors.js';
-import { registerBackfillCommand } from './commands/backfill.js';
-import { registerDemoCommand } from './commands/demo.js';
-import { registerPlanCommand } from './commands/plan.js';
-import { registerSchedulerCommand } from './commands/scheduler.js';
-import { registerSimulatorCommand } from './commands/simulator.js';
-import { registerStartCommand } from './commands/start.js';
-import { registerStatusCommand } from './commands/status/index.js';
-import { registerSyncCommand } from './commands/sync.js';
-import { registerWorkerCommand } from './commands/worker.js';
-import { InfluxUnreachableError } from './loaders/index.js';
+import { InfluxUnreachableError } from './loaders/errors.js';
 import { RedisLostError } from './jobs/redis-health.js';
 import { endQuietlyOnClosedPipe } from './commands/signals.js';
 
@@ -26,17 +20,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  // Each command module adds itself (one line each), in the order of DESIGN §4.
-  registerStartCommand(program);
-  registerWorkerCommand(program);
-  registerSchedulerCommand(program);
-  registerBackfillCommand(program);
-  registerSyncCommand(program);
-  registerStatusCommand(program);
-  registerPlanCommand(program);
-  registerAuthCommand(program);
-  registerSimulatorCommand(program);
-  registerDemoCommand(program);
+  defineCommands(program);
   return program;
 }
 

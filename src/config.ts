@@ -2,23 +2,19 @@
 // Values come from the environment and from a `.env` file; the real environment wins. The schema is
 // in src/config/schema.ts, its value types in src/config/fields.ts, `.env` reading in
 // src/config/dotenv.ts and the operator's warnings in src/config/warnings.ts.
-import { readDotenv, readEnv, type Env } from './config/dotenv.js';
+import { readDotenv, type Env } from './config/dotenv.js';
 import { DEFAULT_API_URL, envSchema } from './config/schema.js';
+import { ConfigError } from './config/error.js';
 import { configWarnings, warnOnStderr } from './config/warnings.js';
 import type { DatasetName } from './datasets/index.js';
 import { PLAN_PRESETS, type PlanName } from './enphase/plans.js';
 import type { LoaderOptions } from './loaders/contract.js';
 
 export { readEnv, unparsedDotenvLines, type DotenvFile, type Env } from './config/dotenv.js';
+export { ConfigError } from './config/error.js';
+export { verboseErrorsRequested } from './config/verbose.js';
 export { DEFAULT_API_URL } from './config/schema.js';
 export { configWarnings } from './config/warnings.js';
-
-/** A configuration that cannot work: the CLI prints `message` and exits 2, without a stack trace. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-  /** Only a person can fix a configuration: a job failing with one is not tried again. */
-  readonly retryable = false;
-}
 
 export interface Config {
   enphase: {
@@ -186,19 +182,6 @@ export function loadConfig(
     for (const line of configWarnings(merged, dotenvPath, file.badLines)) warn(line);
   }
   return config;
-}
-
-/**
- * Whether LOG_LEVEL asks for debug output (debug, trace): then an error that ends a command is
- * printed with its stack. Read on its own, so it answers even when the rest of the configuration
- * is invalid.
- */
-export function verboseErrorsRequested(env: Env = process.env, dotenvPath = '.env'): boolean {
-  try {
-    return ['debug', 'trace'].includes((readEnv(env, dotenvPath)['LOG_LEVEL'] ?? '').trim());
-  } catch {
-    return false;
-  }
 }
 
 /** True when the process has no Enphase credentials and should use the built-in simulator. */

@@ -1,7 +1,6 @@
 // `enphase-etl auth url | exchange --code <code> | refresh`: obtaining the first token pair and
 // renewing it by hand. The pair goes to Redis (where the service reads it); nothing secret is ever
 // printed — only what was done and until when the access token is valid.
-import type { Command } from 'commander';
 import type { Redis } from 'ioredis';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createTokenManager, type TokenManager } from '../enphase/auth.js';
@@ -103,19 +102,17 @@ async function withDeps(use: (deps: AuthCommandDeps) => Promise<void>): Promise<
   }
 }
 
-export function registerAuthCommand(program: Command): void {
-  const auth = program.command('auth').description('OAuth helper: auth url | exchange --code | refresh');
-  auth
-    .command('url')
-    .description('print the URL where the system owner authorises this application')
-    .action(() => runAuthUrl(loadConfig(), (line) => process.stdout.write(`${line}\n`)));
-  auth
-    .command('exchange')
-    .description('exchange the code from the redirect for a token pair, stored in Redis')
-    .requiredOption('--code <code>', 'the code= value of the redirect URL')
-    .action((options: { code: string }) => withDeps((deps) => runAuthExchange(deps, options.code)));
-  auth
-    .command('refresh')
-    .description('refresh the stored token pair now')
-    .action(() => withDeps((deps) => runAuthRefresh(deps)));
+/** `auth exchange --code`: the pair for the code, stored in Redis. */
+export async function runAuthExchangeCommand(code: string): Promise<void> {
+  await withDeps((deps) => runAuthExchange(deps, code));
+}
+
+/** `auth refresh`. */
+export async function runAuthRefreshCommand(): Promise<void> {
+  await withDeps((deps) => runAuthRefresh(deps));
+}
+
+/** `auth url`. */
+export function runAuthUrlCommand(): void {
+  runAuthUrl(loadConfig(), (line) => process.stdout.write(`${line}\n`));
 }

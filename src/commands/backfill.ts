@@ -1,13 +1,14 @@
 // `enphase-etl backfill --system <ids|all> --from YYYY-MM-DD [--to] [--datasets a,b] [--force]
 // [--enqueue-only]`: loads history, processing its own jobs with a progress bar, and exits 0 only
 // when everything requested is loaded (datasets the plan does not include are listed, not failed).
-import type { Command } from 'commander';
+// Its options are defined in definitions.ts; the parsers of --from, --to and --datasets are here,
+// beside the dataset registry they read (the command line loads this module before it parses them).
 import { DATASET_NAMES, isDatasetName, type DatasetName } from '../datasets/index.js';
 import { backfill, type SystemSelection } from '../jobs/backfill-and-sync.js';
 import { createProgressReporter } from '../jobs/progress.js';
 import { checkInfluxSink } from '../loaders/index.js';
 import { UsageError } from './errors.js';
-import { parseSystems, runOneShotCommand } from './one-shot-command.js';
+import { runOneShotCommand } from './one-shot-command.js';
 
 export function parseDate(name: string, text: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
@@ -34,7 +35,7 @@ export function parseDatasets(text: string): DatasetName[] {
   return [...new Set(names)] as DatasetName[];
 }
 
-interface BackfillOptions {
+export interface BackfillOptions {
   system: SystemSelection;
   from: string;
   to?: string;
@@ -44,57 +45,35 @@ interface BackfillOptions {
   concurrency: number;
 }
 
-export function registerBackfillCommand(program: Command): void {
-  program
-    .command('backfill')
-    .description('loads history for some systems or all, with a progress bar; resumable')
-    .requiredOption('--system <ids|all>', "system ids (comma-separated) or 'all'", parseSystems)
-    .requiredOption('--from <YYYY-MM-DD>', 'first local day of each system', (t) => parseDate('--from', t))
-    .option('--to <YYYY-MM-DD>', 'last local day, inclusive (default: today; clamped to now)', (t) =>
-      parseDate('--to', t),
-    )
-    .option('--datasets <a,b>', 'only these datasets', parseDatasets)
-    .option('--force', 'fetch again what is already loaded')
-    .option('--enqueue-only', 'only enqueue the jobs; running workers process them')
-    .option(
-      '--concurrency <n>',
-      'systems processed at once',
-      (t) => {
-        if (!/^\d+$/.test(t) || Number(t) < 1)
-          throw new UsageError(`--concurrency must be a positive whole number, got '${t}'`);
-        return Number(t);
-      },
-      4,
-    )
-    .action(async (opts: BackfillOptions) => {
-      if (opts.to !== undefined && opts.to < opts.from)
-        throw new UsageError(`--to (${opts.to}) is before --from (${opts.from})`);
-      const today = new Date().toISOString().slice(0, 10);
-      if (opts.from > today) throw new UsageError(`--from (${opts.from}) is in the future`);
-      await runOneShotCommand(
-        'backfill',
-        async (runtime, signal) => {
-          // Enqueue-only writes nothing itself; otherwise a refusing InfluxDB costs no API hit.
-          if (opts.enqueueOnly !== true)
-            await checkInfluxSink(runtime.config.influx, { logger: runtime.logger, signal });
-          return backfill(
-            runtime,
-            {
-              systems: opts.system,
-              fromDate: opts.from,
-              ...(opts.to ? { toDate: opts.to } : {}),
-              ...(opts.datasets ? { datasets: opts.datasets } : {}),
-              force: opts.force === true,
-            },
-            {
-              enqueueOnly: opts.enqueueOnly === true,
-              concurrency: opts.concurrency,
-              progress: createProgressReporter('backfill'),
-              signal,
-            },
-          );
+/** The command's work, with its options parsed (definitions.ts). */
+export async function runBackfillCommand(opts: BackfillOptions): Promise<void> {
+  if (opts.to !== undefined && opts.to < opts.from)
+    throw new UsageError(`--to (${opts.to}) is before --from (${opts.from})`);
+  const today = new Date().toISOString().slice(0, 10);
+  if (opts.from > today) throw new UsageError(`--from (${opts.from}) is in the future`);
+  await runOneShotCommand(
+    'backfill',
+    async (runtime, signal) => {
+      // Enqueue-only writes nothing itself; otherwise a refusing InfluxDB costs no API hit.
+      if (opts.enqueueOnly !== true)
+        await checkInfluxSink(runtime.config.influx, { logger: runtime.logger, signal });
+      return backfill(
+        runtime,
+        {
+          systems: opts.system,
+          fromDate: opts.from,
+          ...(opts.to ? { toDate: opts.to } : {}),
+          ...(opts.datasets ? { datasets: opts.datasets } : {}),
+          force: opts.force === true,
         },
-        'backfill interrupted; run it again to resume',
+        {
+          enqueueOnly: opts.enqueueOnly === true,
+          concurrency: opts.concurrency,
+          progress: createProgressReporter('backfill'),
+          signal,
+        },
       );
-    });
+    },
+    'backfill interrupted; run it again to resume',
+  );
 }

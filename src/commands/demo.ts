@@ -5,7 +5,6 @@
 // summary of where to look, and the service until Ctrl-C. Its state lives under its own key prefix
 // (DEMO_KEY_PREFIX): a real service's keys on the same Redis are never read nor written, and the
 // demo's job schedulers are removed when it ends.
-import type { Command } from 'commander';
 import type { Redis } from 'ioredis';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { backfill } from '../jobs/backfill-and-sync.js';
@@ -28,7 +27,6 @@ import {
   type LocalService,
 } from './demo-services.js';
 import { formatSummary } from './one-shot-command.js';
-import { UsageError } from './errors.js';
 import { tryRedis } from './redis-check.js';
 
 /**
@@ -208,29 +206,4 @@ async function clearDemoKeyspace(redis: Redis): Promise<void> {
 /** The demo's repeatable jobs (the service's two schedules, in the demo keyspace) removed. */
 async function removeDemoSchedules(queues: Queues): Promise<void> {
   for (const id of [SCHEDULER_DISCOVER, SCHEDULER_ROUND]) await queues.discover.removeJobScheduler(id);
-}
-
-function positive(name: string) {
-  return (text: string): number => {
-    if (!/^\d+$/.test(text) || Number(text) < 1)
-      throw new UsageError(`${name}: expected a whole number ≥ 1, got "${text}"`);
-    return Number(text);
-  };
-}
-
-export function registerDemoCommand(program: Command): void {
-  program
-    .command('demo')
-    .description(
-      'everything on one machine: simulator, local Redis/InfluxDB, a short backfill, then the service',
-    )
-    .option('--systems <n>', 'simulated systems', positive('--systems'), 3)
-    .option('--days <n>', 'days of history to backfill', positive('--days'), 2)
-    .option('--backfill-only', 'stop after the backfill instead of running the service')
-    .action(async (opts: { systems: number; days: number; backfillOnly?: boolean }) => {
-      await runDemo(
-        { systems: opts.systems, days: opts.days, backfillOnly: opts.backfillOnly === true },
-        (line) => process.stdout.write(`${line}\n`),
-      );
-    });
 }

@@ -6,7 +6,7 @@
 import { loadConfig } from '../config.js';
 import type { DatasetName } from '../datasets/index.js';
 import type { ReachNote } from '../jobs/backfill-reach.js';
-import { OutOfReachError, UnknownSystemsError, type SystemSelection } from '../jobs/backfill-and-sync.js';
+import { OutOfReachError, UnknownSystemsError } from '../jobs/backfill-and-sync.js';
 import type { OneShotSummary } from '../jobs/one-shot-run.js';
 import { createRuntime, type Runtime } from '../jobs/runtime.js';
 import { createLogger } from '../log.js';
@@ -15,17 +15,6 @@ import { fewIds } from './format.js';
 import { requireRedis } from './redis-check.js';
 import { endSoon, onStopSignals } from './signals.js';
 import { terminalSafe } from './terminal-text.js';
-
-export function parseSystems(text: string): SystemSelection {
-  if (text.trim() === 'all') return 'all';
-  const parts = text
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean);
-  if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p) || Number(p) <= 0))
-    throw new UsageError(`--system must be 'all' or comma-separated system ids, got '${text}'`);
-  return [...new Set(parts.map(Number))];
-}
 
 type CommandSummary = OneShotSummary & { notInPlan?: DatasetName[]; outOfReach?: ReachNote[] };
 

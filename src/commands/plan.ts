@@ -1,7 +1,6 @@
 // `enphase-etl plan [--systems N] [--json]`: the request budget — hits per round, rounds per day,
 // the month's projection and the freshness per dataset — as planBudget chooses it from the
 // configuration and the registry's systems (docs/budget.md). Reads Redis only; sends no request.
-import type { Command } from 'commander';
 import { Redis } from 'ioredis';
 import {
   budgetInput,
@@ -12,11 +11,10 @@ import {
   type SystemsLeftOut,
 } from '../budget-input.js';
 import { planBudget, DAY_MS, type BudgetInput, type BudgetPlan } from '../budget-plan.js';
-import { loadConfig, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import type { SystemInfo } from '../extractors/index.js';
 import { createKeys, type RedisKeys } from '../state/keys.js';
 import { RegistryStore } from '../state/registry.js';
-import { UsageError } from './errors.js';
 import { humanDuration, int, num, table } from './format.js';
 import { terminalSafe } from './terminal-text.js';
 import { tryRedis } from './redis-check.js';
@@ -202,12 +200,6 @@ export function formatPlanReport(report: PlanReport): string[] {
   return out.map(terminalSafe);
 }
 
-function parseSystems(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1)
-    throw new UsageError(`--systems: expected a whole number ≥ 1, got "${text}"`);
-  return Number(text);
-}
-
 export async function runPlan(
   config: Config,
   options: { systems?: number; json?: boolean; now?: number },
@@ -227,19 +219,4 @@ export async function runPlan(
   } finally {
     redis?.disconnect();
   }
-}
-
-export function registerPlanCommand(program: Command): void {
-  program
-    .command('plan')
-    .description('the request budget: hits per sync round, the cadence chosen, the month’s projection')
-    .option(
-      '--systems <n>',
-      'what if there were N systems (default: the registry, else one assumed)',
-      parseSystems,
-    )
-    .option('--json', 'machine-readable output')
-    .action(async (options: { systems?: number; json?: boolean }) => {
-      await runPlan(loadConfig(), options, (line) => process.stdout.write(`${line}\n`));
-    });
 }

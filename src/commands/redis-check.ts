@@ -2,7 +2,7 @@
 // and a PING within a few seconds, else one line and exit 2. Without it a command would sit in
 // ioredis' reconnect loop (its commands queue forever) instead of saying what is wrong.
 import { Redis } from 'ioredis';
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../config/error.js';
 
 /** How long the check waits for a connection and a PONG (a server that accepts and never answers). */
 export const REDIS_CHECK_TIMEOUT_MS = 5_000;

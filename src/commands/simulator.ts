@@ -1,6 +1,5 @@
 // `enphase-etl simulator`: runs the built-in Enphase API simulator until SIGINT/SIGTERM. The
 // credentials it prints are the simulator's own fake ones, printed on purpose for demos.
-import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import {
   parseFaultSpec,
@@ -35,55 +34,34 @@ export function readMisbehaviourFile(path: string): MisbehaviourOptions {
   }
 }
 
-function wholeNumber(name: string, min: number, max: number) {
-  return (text: string): number => {
-    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-      throw new UsageError(`${name} must be a whole number from ${min} to ${max}, got '${text}'`);
-    }
-    return Number(text);
-  };
+/** The command's work, with its options parsed (definitions.ts). */
+export async function runSimulatorCommand(opts: {
+  port: number;
+  host: string;
+  systems: number;
+  seed: number;
+  faults?: string;
+  misbehaviour?: string;
+}): Promise<void> {
+  let faults: FaultOptions | undefined;
+  try {
+    faults = opts.faults ? parseFaultSpec(opts.faults) : undefined;
+  } catch (error) {
+    throw new UsageError(`--faults: ${(error as Error).message}`);
+  }
+  const misbehaviour = opts.misbehaviour ? readMisbehaviourFile(opts.misbehaviour) : undefined;
+  const { port, host, systems, seed } = opts;
+  await runSimulator({
+    port,
+    host,
+    systems,
+    seed,
+    ...(faults ? { faults } : {}),
+    ...(misbehaviour ? { misbehaviour } : {}),
+  });
 }
 
-export function registerSimulatorCommand(program: Command): void {
-  program
-    .command('simulator')
-    .description('the built-in Enphase API simulator (docs/simulator.md)')
-    .option('--port <port>', 'port to listen on (0: a free one)', wholeNumber('--port', 0, 65_535), 4010)
-    .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--systems <n>', 'number of simulated systems', wholeNumber('--systems', 1, 1_000_000), 5)
-    .option('--seed <s>', 'seed of the deterministic data', wholeNumber('--seed', 0, 2 ** 31 - 1), 1)
-    .option('--faults <spec>', 'fault injection, e.g. error=0.1,latency=200 (docs/simulator.md)')
-    .option('--misbehaviour <file>', 'per-system misbehaviour knobs, a JSON file (docs/simulator.md)')
-    .action(
-      async (opts: {
-        port: number;
-        host: string;
-        systems: number;
-        seed: number;
-        faults?: string;
-        misbehaviour?: string;
-      }) => {
-        let faults: FaultOptions | undefined;
-        try {
-          faults = opts.faults ? parseFaultSpec(opts.faults) : undefined;
-        } catch (error) {
-          throw new UsageError(`--faults: ${(error as Error).message}`);
-        }
-        const misbehaviour = opts.misbehaviour ? readMisbehaviourFile(opts.misbehaviour) : undefined;
-        const { port, host, systems, seed } = opts;
-        await runSimulatorCommand({
-          port,
-          host,
-          systems,
-          seed,
-          ...(faults ? { faults } : {}),
-          ...(misbehaviour ? { misbehaviour } : {}),
-        });
-      },
-    );
-}
-
-async function runSimulatorCommand(opts: SimulatorCommandOptions): Promise<void> {
+async function runSimulator(opts: SimulatorCommandOptions): Promise<void> {
   const start = startSimulator({
     port: opts.port,
     systems: opts.systems,

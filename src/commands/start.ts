@@ -1,7 +1,6 @@
 // `enphase-etl start`: worker + scheduler in one process (the single-machine service). Without
 // Enphase credentials and with the default API URL it runs the built-in simulator in-process and
 // uses its demo credentials, so a first `start` shows the whole pipeline working.
-import type { Command } from 'commander';
 import { DEFAULT_API_URL, loadConfig, usesSimulator, type Config } from '../config.js';
 import { checkInfluxSink, InfluxUnreachableError } from '../loaders/index.js';
 import { createLogger, type Logger } from '../log.js';
@@ -86,11 +85,4 @@ export async function runStart(options: {
     stopSignal.remove();
     endSoon();
   }
-}
-
-export function registerStartCommand(program: Command): void {
-  program
-    .command('start')
-    .description('worker and scheduler in one process (the service); stops gracefully on SIGINT/SIGTERM')
-    .action(async () => runStart({ worker: true, scheduler: true }));
 }

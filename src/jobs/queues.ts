@@ -4,11 +4,16 @@ import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { DatasetName } from '../datasets/index.js';
 import type { RedisKeys } from '../state/keys.js';
 
-export const QUEUE_DISCOVER = 'discover';
-export const QUEUE_SYNC = 'sync';
-export const QUEUE_BACKFILL = 'backfill';
-export const QUEUE_NAMES = [QUEUE_DISCOVER, QUEUE_SYNC, QUEUE_BACKFILL] as const;
-export type QueueName = (typeof QUEUE_NAMES)[number];
+import { QUEUE_BACKFILL, QUEUE_DISCOVER, QUEUE_SYNC } from './queue-names.js';
+
+export {
+  QUEUE_BACKFILL,
+  QUEUE_DISCOVER,
+  QUEUE_NAMES,
+  QUEUE_SYNC,
+  queueKey,
+  type QueueName,
+} from './queue-names.js';
 
 /** Job names inside QUEUE_DISCOVER. */
 export const JOB_DISCOVER = 'discover';

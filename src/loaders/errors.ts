@@ -1,5 +1,5 @@
 // The loader's typed errors. Each one carries the decision, so a caller never re-parses a status.
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../config/error.js';
 import { formatDuration } from '../duration.js';
 
 /**

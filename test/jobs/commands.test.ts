@@ -3,7 +3,8 @@
 import { jest } from '@jest/globals';
 import { main } from '../../src/cli.js';
 import { parseDate, parseDatasets } from '../../src/commands/backfill.js';
-import { formatSummary, parseSystems } from '../../src/commands/one-shot-command.js';
+import { formatSummary } from '../../src/commands/one-shot-command.js';
+import { parseSystems } from '../../src/commands/options.js';
 import { UsageError } from '../../src/commands/errors.js';
 
 async function exitCodeOf(args: string[]): Promise<{ code: number | undefined; stderr: string }> {

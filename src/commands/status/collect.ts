@@ -4,13 +4,11 @@
 // the client's ledger and whether a 429 blocks it; queue counts and the failed jobs with their
 // reasons (the dead-letter view). Everything is read through the stores in a few pipelined passes,
 // so 10,000 systems cost a handful of round trips, not 10,000.
-import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config.js';
 import { createQuotaLedger } from '../../state/quota-ledger.js';
 import { createPlanRestrictions } from '../../state/restrictions.js';
 import { EXTRACTORS, type DatasetName } from '../../datasets/index.js';
-import { openQueues, QUEUE_NAMES } from '../../jobs/queues.js';
 import { datasetsFor } from '../../budget-input.js';
 import { apiKeyId, type RedisKeys } from '../../state/keys.js';
 import { RegistryStore, type RegistryEntry } from '../../state/registry.js';
@@ -19,11 +17,9 @@ import { readSyncMarks } from '../../state/sync-marks.js';
 import { readSystemStates, type SystemState } from '../../state/system-states.js';
 import { isStillUnavailable } from '../../state/unavailable.js';
 import { localMinute } from '../format.js';
+import { readQueues } from './queues.js';
 import { byAttention } from './rank.js';
-import type { DatasetStatus, FailedJob, StatusOptions, StatusReport, SystemStatus } from './report.js';
-
-/** Failed jobs shown per queue (newest first); BullMQ keeps them for 14 days. */
-const FAILED_JOBS_SHOWN = 50;
+import type { DatasetStatus, StatusOptions, StatusReport, SystemStatus } from './report.js';
 
 /**
  * One system's rows (pure): the datasets that apply to it and are enabled on the plan, and any
@@ -156,50 +152,6 @@ async function readSystems(
       systemStatus(k, states.get(String(idOf(k))), lastSyncs.get(idOf(k)) ?? {}, planned, options.now),
     ),
   );
-}
-
-/** The newest failed jobs of a queue, with their reasons. */
-async function failedJobsOf(name: FailedJob['queue'], queue: Queue): Promise<FailedJob[]> {
-  return (await queue.getFailed(0, FAILED_JOBS_SHOWN - 1)).map((job) => {
-    const data = (job.data ?? {}) as { systemId?: unknown };
-    return {
-      queue: name,
-      id: job.id ?? null,
-      name: job.name,
-      systemId: typeof data.systemId === 'number' ? data.systemId : null,
-      reason: job.failedReason ?? '',
-      attempts: job.attemptsMade,
-      failedAt: job.finishedOn ?? null,
-    };
-  });
-}
-
-/** Each queue's job counts, and the failed jobs of all of them, newest first. */
-async function readQueues(
-  redis: Redis,
-  keys: RedisKeys,
-): Promise<Pick<StatusReport, 'queues' | 'failedJobs'>> {
-  const queues = openQueues(redis, keys);
-  try {
-    const counts = {} as StatusReport['queues'];
-    const failedJobs: FailedJob[] = [];
-    for (const name of QUEUE_NAMES) {
-      const queue = queues[name];
-      counts[name] = await queue.getJobCounts(
-        'waiting',
-        'active',
-        'delayed',
-        'prioritized',
-        'failed',
-        'completed',
-      );
-      failedJobs.push(...(await failedJobsOf(name, queue)));
-    }
-    failedJobs.sort((a, b) => (b.failedAt ?? 0) - (a.failedAt ?? 0));
-    return { queues: counts, failedJobs };
-  } finally {
-    await queues.close();
-  }
 }
 
 export async function collectStatus(

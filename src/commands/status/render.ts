@@ -1,7 +1,7 @@
 // The human-readable `status`: the quota, the refused endpoints, the queues, one table per system
 // and the failed jobs. Every field from outside is escaped, so a system's name or an API answer
 // can neither break a table nor reach the terminal as control characters.
-import { QUEUE_NAMES } from '../../jobs/queues.js';
+import { QUEUE_NAMES } from '../../jobs/queue-names.js';
 import { ago, fewIds, humanDuration, int, oneLine, table, utcMinute } from '../format.js';
 import { terminalSafe } from '../terminal-text.js';
 import type { StatusReport, SystemStatus } from './report.js';

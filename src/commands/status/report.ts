@@ -1,7 +1,7 @@
 // What `enphase-etl status` reports: collect.ts fills it from Redis, render.ts prints it, `--json`
 // prints it as it is (so these field names are part of the command's output).
 import type { QuotaUsage } from '../../state/quota-ledger.js';
-import type { QueueName } from '../../jobs/queues.js';
+import type { QueueName } from '../../jobs/queue-names.js';
 import type { RecentImplausible } from '../../state/implausible.js';
 import type { LastError } from '../../state/last-errors.js';
 import type { SystemProblem } from '../../state/system-problems.js';

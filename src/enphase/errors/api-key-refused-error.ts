@@ -1,4 +1,4 @@
-import { ConfigError } from '../../config.js';
+import { ConfigError } from '../../config/error.js';
 
 /**
  * A 401 with a freshly renewed access token on a call every plan includes (the systems list, a
