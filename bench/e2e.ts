@@ -6,14 +6,14 @@
 //
 //   node --import tsx bench/e2e.ts [--micros 100] [--days 60] [--rounds 5]
 //   node --import tsx bench/e2e.ts --rss-only --days 7,730 [--rounds 1]
-//   node --import tsx bench/e2e.ts --rounds 1 --child-node-options '--cpu-prof --cpu-prof-dir=/tmp/p'
+//   node --import tsx bench/e2e.ts --rounds 1 --child-node-args='--cpu-prof --cpu-prof-dir=/tmp/p'
 //
 // Build first (`npm run build`): the backfill runs bin/enphase-etl.js. Needs redis-server, influxd
 // and curl (test/support finds or starts them). Run it under `flock /work/wt/bench.lock` on a
 // shared machine.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +41,9 @@ const { values: args } = parseArgs({
     days: { type: 'string', default: '60' },
     rounds: { type: 'string', default: '5' },
     'rss-only': { type: 'boolean', default: false },
-    'child-node-options': { type: 'string', default: '' },
+    'child-node-args': { type: 'string', default: '' },
+    /** Appends each backfill's stdout and stderr to this file (e.g. with --trace-gc). */
+    'child-log': { type: 'string' },
     'serve-simulator': { type: 'boolean', default: false },
   },
 });
@@ -138,13 +140,23 @@ function runBackfill(env: Env, influxUrl: string, database: string, days: number
     INFLUX_API: 'v1',
     INFLUX_DATABASE: database,
     LOG_LEVEL: 'warn',
-    ...(args['child-node-options'] ? { NODE_OPTIONS: args['child-node-options'] } : {}),
   };
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(
       process.execPath,
-      [CLI, 'backfill', '--system', String(SYSTEM_ID), '--from', from, '--to', to],
+      // Node's own flags before the script (--cpu-prof is not allowed in NODE_OPTIONS).
+      [
+        ...String(args['child-node-args']).split(' ').filter(Boolean),
+        CLI,
+        'backfill',
+        '--system',
+        String(SYSTEM_ID),
+        '--from',
+        from,
+        '--to',
+        to,
+      ],
       { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const pid = child.pid as number;
@@ -170,6 +182,7 @@ function runBackfill(env: Env, influxUrl: string, database: string, days: number
     child.on('exit', (code) => {
       const seconds = (performance.now() - started) / 1_000;
       clearInterval(sampler);
+      if (args['child-log']) appendFileSync(args['child-log'], `--- ${database}\n${stdout}${stderr}`);
       if (code !== 0) {
         reject(new Error(`backfill exited ${code}:\n${stdout}\n${stderr.slice(-4_000)}`));
         return;
