@@ -44,6 +44,8 @@ const { values: args } = parseArgs({
     'child-node-args': { type: 'string', default: '' },
     /** Appends each backfill's stdout and stderr to this file (e.g. with --trace-gc). */
     'child-log': { type: 'string' },
+    /** Extra environment of the backfill, `K=V,K=V` (e.g. INFLUX_MAX_BUFFERED_LINES=20000). */
+    'child-env': { type: 'string', default: '' },
     'serve-simulator': { type: 'boolean', default: false },
   },
 });
@@ -140,6 +142,12 @@ function runBackfill(env: Env, influxUrl: string, database: string, days: number
     INFLUX_API: 'v1',
     INFLUX_DATABASE: database,
     LOG_LEVEL: 'warn',
+    ...Object.fromEntries(
+      String(args['child-env'])
+        .split(',')
+        .filter(Boolean)
+        .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+    ),
   };
   return new Promise((resolve, reject) => {
     const started = performance.now();

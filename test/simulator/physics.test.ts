@@ -330,9 +330,9 @@ test('the micros option sizes every system: the devices list and the site sum fo
       const body = res.body as { devices: { micros: unknown[] } };
       expect(body.devices.micros).toHaveLength(100);
     }
-    // Noon in LA: every one of the 100 micros counts in the site's interval.
-    const noon = Date.UTC(2026, 10, 20, 20, 0, 0) / 1000;
-    const site = sized.sim.fleet.productionMicro(100001, noon - 3_600, NOW);
+    // Noon in LA the day before (every micro has reported by now): all 100 count in the site's interval.
+    const noon = Date.UTC(2026, 10, 19, 20, 0, 0) / 1000;
+    const site = sized.sim.fleet.productionMicro(100001, noon, NOW);
     expect(site?.devicesReporting).toBe(100);
   } finally {
     await sized.sim.close();
