@@ -21,7 +21,7 @@ export const DEVICE_CONCURRENCY = 4;
  * `work` over `items`, results in the items' order: the first item alone, then `limit` at a time.
  * The first failure rejects (no further item starts); requests already in flight finish unread.
  */
-async function inOrder<T, R>(
+export async function inOrder<T, R>(
   items: readonly T[],
   limit: number,
   work: (item: T) => Promise<R>,
