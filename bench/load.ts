@@ -2,8 +2,8 @@
 // Run: node --import tsx bench/load.ts [--lines 600000] [--rounds 4] [--rss-lines 1000000]
 // (--rounds 0 measures only the memory under a slow InfluxDB).
 // Needs influxd and curl (see docs/benchmarks.md for a recorded run).
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,11 +11,16 @@ import { createLoader } from '../src/loaders/index.js';
 import { createLogger } from '../src/log.js';
 import { tsxArgs } from '../test/support/node-child.js';
 import { startInfluxV1 } from '../test/support/services.js';
+import {
+  CURL_BATCH as BATCH,
+  CURL_CONCURRENCY as CONCURRENCY,
+  createDatabase,
+  runCurl,
+  writeCurlBatches,
+} from './load/curl.js';
 import { systemLines } from './load/lines.js';
 import { startSlowProxy } from './load/slow-proxy.js';
 
-const BATCH = 5_000;
-const CONCURRENCY = 2;
 const POINTS_PER_SYSTEM = 10_000;
 const logger = createLogger({ level: 'warn', name: 'bench' }, process.stderr);
 
@@ -44,41 +49,9 @@ async function count(url: string, database: string): Promise<number> {
   return body.results[0]?.series?.[0]?.values[0]?.[1] ?? 0;
 }
 
-async function createDatabase(url: string, database: string): Promise<void> {
-  await fetch(`${url}/query`, {
-    method: 'POST',
-    body: new URLSearchParams({ q: `CREATE DATABASE ${database}` }),
-  });
-}
-
 /** One curl process, keep-alive, CONCURRENCY requests in parallel: the physical limit here. */
 function rawCurl(url: string, database: string, lines: string[], folder: string): number {
-  const config: string[] = [];
-  for (let start = 0, n = 0; start < lines.length; start += BATCH, n++) {
-    const file = join(folder, `batch-${n}.lp`);
-    writeFileSync(file, lines.slice(start, start + BATCH).join('\n'));
-    config.push(
-      `url = "${url}/write?db=${database}&precision=s"`,
-      `data-binary = "@${file}"`,
-      'output = "/dev/null"',
-      'next',
-    );
-  }
-  const configFile = join(folder, 'curl.config');
-  writeFileSync(configFile, config.slice(0, -1).join('\n'));
-  const started = performance.now();
-  execFileSync('curl', [
-    '--silent',
-    '--show-error',
-    '--no-progress-meter',
-    '--fail',
-    '--parallel',
-    '--parallel-max',
-    String(CONCURRENCY),
-    '-K',
-    configFile,
-  ]);
-  return performance.now() - started;
+  return runCurl(writeCurlBatches(url, database, lines, folder));
 }
 
 async function throughLoader(url: string, database: string, lines: string[]): Promise<number> {

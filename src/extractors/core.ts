@@ -1,7 +1,7 @@
 // What every extractor shares: planning its windows, calling the client with the context every
 // error should name, normalizing a body with its endpoint's normalizer, turning a refused body
 // into an ExtractError, and yielding one window at a time in time order (so memory holds one
-// window's points, built from one response at a time).
+// window's points).
 //
 // Nothing here (or in any extractor) imports the dataset registry, the normalizer table or the
 // schema (src/datasets/, src/normalize/index.ts, schema.ts): those are built from the descriptors,

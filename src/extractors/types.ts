@@ -52,7 +52,7 @@ export interface Extractor {
   appliesTo(system: SystemInfo): boolean;
   /** Pure: requests this dataset costs for [from, to) (incl. per-device fan-out). */
   requestCount(system: SystemInfo, from: number, to: number, now: number): number;
-  /** Fetches and normalizes [from, to) window by window, in time order; memory: one response at a time. */
+  /** Fetches and normalizes [from, to) window by window, in time order; memory: one window at a time. */
   extract(deps: ExtractDeps, system: SystemInfo, from: number, to: number): AsyncGenerator<ExtractedWindow>;
 }
 

@@ -10,6 +10,9 @@ import { plausiblePoints } from './plausible-points.js';
 import { localDayRange, planRange, type Segment } from './ranges.js';
 import type { SyncDeps, SyncProgress, SyncRequest } from './sync-types.js';
 
+/** Points serialized at a time: the loader's batch size (DEFAULT_LOADER_OPTIONS.batchSize). */
+const WRITE_CHUNK_POINTS = 5_000;
+
 /** The segments of one dataset, from its watermark and floor. */
 async function segmentsOf(
   deps: SyncDeps,
@@ -81,7 +84,10 @@ export async function syncDataset(
     try {
       for await (const window of extractor.extract(extractDeps, system, segment.from, segment.to)) {
         const points = plausiblePoints(deps, system, dataset, window, nowSec(), totals.rejected);
-        if (points.length > 0) await deps.loader.write(points.map(toLineProtocol));
+        // Serialized a batch at a time as the loader takes them: a window of a 100-micro system
+        // is 28,800 points, and its lines all made at once waited in memory (old space) for room.
+        for (let i = 0; i < points.length; i += WRITE_CHUNK_POINTS)
+          await deps.loader.write(points.slice(i, i + WRITE_CHUNK_POINTS).map(toLineProtocol));
         loadedUntil = window.loadedUntil;
         pendingWindows += 1;
         pendingPoints += points.length;

@@ -13,6 +13,8 @@ export interface SimulatorOptions {
   systems?: number;
   /** Default 1. */
   seed?: number;
+  /** Microinverters of every system (a benchmark's fixed size); default 8–40 per system, from the seed. */
+  micros?: number;
   /** The simulated clock in epoch ms (default Date.now); tests pass a controllable one. */
   now?: () => number;
   /** API key → plan. */
@@ -47,6 +49,7 @@ export interface ResolvedOptions {
   host: string;
   systems: number;
   seed: number;
+  micros: number | undefined;
   now: () => number;
   apiKeys: Record<string, PlanName>;
   limits: Record<PlanName, PlanLimits>;
@@ -66,6 +69,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     host: options.host ?? '127.0.0.1',
     systems: options.systems ?? 5,
     seed: options.seed ?? 1,
+    micros: options.micros,
     now: options.now ?? Date.now,
     apiKeys: options.apiKeys ?? DEFAULT_API_KEYS,
     // 'custom' has no preset: it behaves like partner unless configured.

@@ -99,6 +99,7 @@ export function buildServer(options: ResolvedOptions): SimServer {
   const fleet = new Fleet({
     seed: options.seed,
     systems: options.systems,
+    ...(options.micros !== undefined ? { micros: options.micros } : {}),
     anchorMs: fleetAnchorMs(options.now()),
   });
   const ctx = createContext(fleet, options);

@@ -320,3 +320,12 @@ describe('response-validator: validateResponse', () => {
     expect(live.found && live.schema).toBeTruthy();
   });
 });
+
+test('the JSON copy the pipeline reads is the YAML, parsed (npm run gen:api writes it)', () => {
+  const json: unknown = JSON.parse(
+    readFileSync(new URL('../../openapi/enphase-v4-openapi.json', import.meta.url), 'utf8'),
+  );
+  expect(json).toEqual(
+    parse(readFileSync(new URL('../../openapi/enphase-v4-openapi.yaml', import.meta.url), 'utf8')),
+  );
+});

@@ -320,3 +320,21 @@ test('summary: energy_today is today so far, energy_lifetime close to the sum of
   expect(exact).toBeGreaterThan(0);
   expect(Math.abs(summary.energy_lifetime - exact) / exact).toBeLessThan(0.1);
 });
+
+test('the micros option sizes every system: the devices list and the site sum follow it', async () => {
+  const sized = await startApi({ systems: 2, micros: 100, now: clock.now, accessTokenTtlSec: 86_400 });
+  try {
+    for (const id of [100001, 100002]) {
+      expect(sized.sim.fleet.system(id)!.micros).toHaveLength(100);
+      const res = await sized.get(`/api/v4/systems/${id}/devices`);
+      const body = res.body as { devices: { micros: unknown[] } };
+      expect(body.devices.micros).toHaveLength(100);
+    }
+    // Noon in LA the day before (every micro has reported by now): all 100 count in the site's interval.
+    const noon = Date.UTC(2026, 10, 19, 20, 0, 0) / 1000;
+    const site = sized.sim.fleet.productionMicro(100001, noon, NOW);
+    expect(site?.devicesReporting).toBe(100);
+  } finally {
+    await sized.sim.close();
+  }
+});

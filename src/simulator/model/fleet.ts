@@ -19,6 +19,8 @@ const MODEL_CACHE_LIMIT = 64;
 export interface FleetOptions {
   seed: number;
   systems: number;
+  /** Microinverters of every system; default 8–40 per system, from the seed. */
+  micros?: number;
   /** Epoch ms the fleet's ages are counted from (see `fleetAnchorMs`). */
   anchorMs: number;
 }
@@ -33,6 +35,7 @@ export class Fleet {
   readonly seed: number;
   readonly size: number;
   readonly anchorSec: number;
+  private readonly micros: number | undefined;
   private readonly profiles = new Map<number, SystemProfile>();
   private readonly models = new Map<number, SystemModel>();
 
@@ -40,6 +43,7 @@ export class Fleet {
     this.seed = options.seed;
     this.size = options.systems;
     this.anchorSec = Math.floor(options.anchorMs / 1000);
+    this.micros = options.micros;
   }
 
   /** System ids in ascending order. */
@@ -61,7 +65,7 @@ export class Fleet {
     if (!this.has(id)) return undefined;
     let profile = this.profiles.get(id);
     if (!profile) {
-      profile = buildProfile(this.seed, id, id - FIRST_SYSTEM_ID, this.anchorSec);
+      profile = buildProfile(this.seed, id, id - FIRST_SYSTEM_ID, this.anchorSec, this.micros);
       this.profiles.set(id, profile);
     }
     return profile;

@@ -112,8 +112,15 @@ function serial(seed: number, id: number, kind: number, n: number, digits = 12):
 /**
  * @param anchorSec fleet anchor (the first of the month, UTC, when the simulator started): ages
  *   are counted back from it so the fleet does not change while a run's clock advances.
+ * @param microCountOverride a fixed microinverter count (benchmarks size a system with it); else 8–40 by the seed.
  */
-export function buildProfile(seed: number, id: number, index: number, anchorSec: number): SystemProfile {
+export function buildProfile(
+  seed: number,
+  id: number,
+  index: number,
+  anchorSec: number,
+  microCountOverride?: number,
+): SystemProfile {
   const u = (k: number): number => unit(seed, SALT.profile, id, k);
   const features = featuresFor(seed, id, index);
   const place = PLACES[index < PLACES.length ? index : Math.floor(u(1) * PLACES.length)] ?? PLACES[0]!;
@@ -122,7 +129,7 @@ export function buildProfile(seed: number, id: number, index: number, anchorSec:
     : intBetween(730, 6 * 365, seed, SALT.profile, id, 2);
   const operationalAt = Math.floor(anchorSec / DAY) * DAY - ageDays * DAY;
 
-  const microCount = intBetween(8, 40, seed, SALT.profile, id, 3);
+  const microCount = microCountOverride ?? intBetween(8, 40, seed, SALT.profile, id, 3);
   const skuRoll = u(4);
   const sku = skuRoll < 0.4 ? 'IQ7PLUS-72-2-US' : skuRoll < 0.8 ? 'IQ8PLUS-72-2-US' : 'IQ8M-72-2-US';
   const ratedW = sku.startsWith('IQ7') ? 290 : sku.startsWith('IQ8PLUS') ? 300 : 325;

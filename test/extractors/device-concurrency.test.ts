@@ -1,0 +1,55 @@
+// The devices of a window: the first asked alone, then DEVICE_CONCURRENCY at a time, the points in
+// the devices' order whatever order the answers come in, and nothing new started after a failure.
+import { DEVICE_CONCURRENCY, inOrder } from '../../src/extractors/device-series.js';
+
+const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test('results in the order of the items, the first alone, at most the limit in flight', async () => {
+  const items = Array.from({ length: 12 }, (_, i) => i);
+  let inFlight = 0;
+  let most = 0;
+  const started: number[] = [];
+  const results = await inOrder(items, DEVICE_CONCURRENCY, async (i) => {
+    started.push(i);
+    if (i === 0) expect(inFlight).toBe(0);
+    inFlight += 1;
+    most = Math.max(most, inFlight);
+    // Later items answer first.
+    await tick(i === 0 ? 5 : 20 - i);
+    if (i === 0) expect(started).toEqual([0]); // nobody else started while the first was out
+    inFlight -= 1;
+    return `device ${i}`;
+  });
+  expect(results).toEqual(items.map((i) => `device ${i}`));
+  expect(most).toBe(DEVICE_CONCURRENCY);
+});
+
+test('a failure rejects, and no item starts after it', async () => {
+  const started: number[] = [];
+  const failure = inOrder(
+    Array.from({ length: 20 }, (_, i) => i),
+    DEVICE_CONCURRENCY,
+    async (i) => {
+      started.push(i);
+      await tick(2);
+      if (i === 3) throw new Error('bad body of device 3');
+      return i;
+    },
+  );
+  await expect(failure).rejects.toThrow('bad body of device 3');
+  await tick(20);
+  // 0 alone, then 1–4 together; 3 fails while 5+ may have started in the slots of 1, 2 and 4.
+  expect(Math.max(...started)).toBeLessThan(3 + DEVICE_CONCURRENCY + 1);
+  expect(started.length).toBeLessThan(20);
+});
+
+test('the first failing alone costs one request (a plan restriction is refused once)', async () => {
+  const started: number[] = [];
+  await expect(
+    inOrder([0, 1, 2, 3, 4], DEVICE_CONCURRENCY, async (i) => {
+      started.push(i);
+      throw new Error('401');
+    }),
+  ).rejects.toThrow('401');
+  expect(started).toEqual([0]);
+});
