@@ -1,7 +1,8 @@
 // The fleet benchmark (issues 6 and 13), on demand, not in the suite (`npm run build` first):
 //
 //   node --import tsx bench/fleet.ts [--systems 1000,10000] [--datasets a,b|all] [--concurrency 16]
-//   node --import tsx bench/fleet.ts --service [--systems 1000] [--tick 2m] [--minutes 12]
+//   node --import tsx bench/fleet.ts --service [--paced] [--systems 1000] [--tick 1m] [--minutes 12] [--concurrency n]
+//   (either: [--worker-node-args "--heapsnapshot-signal=SIGUSR2 ..."], node options of the worker)
 //   node --import tsx bench/fleet.ts --rss [--days 7,730]
 //   node --import tsx bench/fleet.ts --state-only [--systems 1000,10000]
 //
@@ -13,8 +14,9 @@
 // worker's RSS from /proc (VmRSS every 50 ms, and VmHWM), Redis memory per key kind (MEMORY
 // USAGE), state per system apart from BullMQ's job history; then the budget planner and
 // `status` over the resulting registry and state. `--service`: an `enphase-etl worker` and an
-// `enphase-etl scheduler` child with SYNC_INTERVAL=--tick for --minutes: the worker's RSS through
-// discovery, the first full round and the rounds after it. `--rss`: a worker's peak RSS for a
+// `enphase-etl scheduler` child (SYNC_INTERVAL=--tick, else the plan's tick) for --minutes: the
+// worker's RSS through discovery, the first full round and the rounds after it; limits out of
+// the way (the worker never idles), or `--paced`: the partner plan's own 300 requests a minute. `--rss`: a worker's peak RSS for a
 // 1-week and a 2-year backfill of one system, each in a fresh child process (should be flat).
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -48,6 +50,8 @@ const arg = (name: string, fallback: string): string => {
   return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
 };
 const logger = createLogger({ level: 'error' });
+/** Node options of the worker child only (profiling: `--worker-node-args "--heapsnapshot-signal=SIGUSR2"`). */
+const workerNodeArgs = arg('worker-node-args', '').split(' ').filter(Boolean);
 const load = (): string =>
   loadavg()
     .map((l) => l.toFixed(2))
@@ -185,13 +189,28 @@ async function finished<T>(queue: Queue, id: string): Promise<T> {
   }
 }
 
-/** Waits until the sync queue has nothing waiting, active or delayed and `total` jobs finished. */
-async function roundDone(queue: Queue, total: number): Promise<{ completed: number; failed: number }> {
+/**
+ * Waits until the sync queue has nothing waiting, active or delayed and `total` jobs finished;
+ * a progress line on stderr every minute (a long run's partial figures).
+ */
+async function roundDone(
+  queue: Queue,
+  total: number,
+  progress: () => string,
+): Promise<{ completed: number; failed: number }> {
+  const started = Date.now();
+  let reported = started;
   for (;;) {
     const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
     const pending = (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0);
     if (pending === 0 && (c.completed ?? 0) + (c.failed ?? 0) >= total)
       return { completed: c.completed ?? 0, failed: c.failed ?? 0 };
+    if (Date.now() - reported >= 60_000) {
+      reported = Date.now();
+      console.error(
+        `${seconds(reported - started)}: ${c.completed} completed, ${c.failed} failed, ${progress()}, load ${load()}`,
+      );
+    }
     await sleep(250);
   }
 }
@@ -222,6 +241,7 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 async function withServices<T>(
   systems: number,
+  limits: 'none' | 'plan',
   run: (s: {
     sim: SimulatorChild;
     redisServer: RedisHandle;
@@ -232,7 +252,7 @@ async function withServices<T>(
   }) => Promise<T>,
 ): Promise<T> {
   const [redisServer, influx] = await Promise.all([startRedis(), startInfluxV1()]);
-  const sim = await startSimulatorChild(systems);
+  const sim = await startSimulatorChild(systems, limits);
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
   const keys = createKeys(redisServer.prefix);
   const queues = openQueues(redis, keys);
@@ -248,12 +268,12 @@ async function withServices<T>(
 
 async function benchFleet(systems: number, datasets: string, concurrency: number): Promise<void> {
   const loadBefore = load();
-  await withServices(systems, async ({ sim, redisServer, influx, redis, keys, queues }) => {
+  await withServices(systems, 'none', async ({ sim, redisServer, influx, redis, keys, queues }) => {
     const env = envFor(sim, redisServer, influx, datasets);
     const config = parseConfig(env);
     await redis.call('MEMORY', 'PURGE').catch(() => undefined);
     const before = await usedMemory(redis);
-    const worker = spawnCli(['worker', '--concurrency', String(concurrency)], env);
+    const worker = spawnCli(['worker', '--concurrency', String(concurrency)], env, workerNodeArgs);
     const rss = sampleRss(worker.pid);
     try {
       await waitForWorkers(queues.sync, 3);
@@ -273,7 +293,7 @@ async function benchFleet(systems: number, datasets: string, concurrency: number
       t = Date.now();
       await queues.discover.add(JOB_ROUND, {}, { jobId: 'bench-round' });
       const { offered } = await finished<{ offered: number }>(queues.discover, 'bench-round');
-      const counts = await roundDone(queues.sync, offered);
+      const counts = await roundDone(queues.sync, offered, () => `worker RSS ${mib(rss.peakKiB())} MiB peak`);
       const syncMs = Date.now() - t;
       const syncHits = await sim.count();
       const rssRound = rss.stop();
@@ -361,14 +381,23 @@ async function benchFleet(systems: number, datasets: string, concurrency: number
  */
 async function benchService(
   systems: number,
-  tick: string,
+  tick: string | undefined,
   minutes: number,
   concurrency: number | undefined,
+  paced: boolean,
 ): Promise<void> {
   const loadBefore = load();
-  await withServices(systems, async ({ sim, redisServer, influx, queues }) => {
-    const env = envFor(sim, redisServer, influx, 'all', { SYNC_INTERVAL: tick });
-    const worker = spawnCli(['worker', ...(concurrency ? ['--concurrency', String(concurrency)] : [])], env);
+  await withServices(systems, paced ? 'plan' : 'none', async ({ sim, redisServer, influx, queues }) => {
+    const env = envFor(sim, redisServer, influx, 'all', {
+      ...(tick ? { SYNC_INTERVAL: tick } : {}),
+      // the partner plan's own rate (300 a minute); the planner fits the cadences to it
+      ...(paced ? { ENPHASE_RATE_PER_MINUTE: '300' } : {}),
+    });
+    const worker = spawnCli(
+      ['worker', ...(concurrency ? ['--concurrency', String(concurrency)] : [])],
+      env,
+      workerNodeArgs,
+    );
     const rss = sampleRss(worker.pid);
     const scheduler = spawnCli(['scheduler'], env);
     const rounds: Array<{ atS: number; hits: number; completed: number }> = [];
@@ -404,7 +433,8 @@ async function benchService(
         JSON.stringify({
           systems,
           service: true,
-          tick,
+          tick: tick ?? "the plan's",
+          paced,
           concurrency: concurrency ?? 'default',
           load: { before: loadBefore, after: load() },
           workerRssMiB: { peak: mib(result.peakKiB), hwm: mib(result.hwmKiB), perMinute },
@@ -553,11 +583,13 @@ if (args.includes('--rss-child')) {
   for (const n of arg('systems', '1000,10000').split(',').map(Number)) await benchState(n);
 } else if (args.includes('--service')) {
   const concurrency = arg('concurrency', '');
+  const tick = arg('tick', '');
   await benchService(
     Number(arg('systems', '1000')),
-    arg('tick', '2m'),
+    tick || undefined,
     Number(arg('minutes', '12')),
     concurrency ? Number(concurrency) : undefined,
+    args.includes('--paced'),
   );
 } else {
   for (const n of arg('systems', '1000,10000').split(',').map(Number)) {
