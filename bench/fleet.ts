@@ -1,32 +1,49 @@
-// The fleet benchmark (issue 6), on demand, not in the suite:
+// The fleet benchmark (issues 6 and 13), on demand, not in the suite (`npm run build` first):
 //
-//   node --import tsx bench/fleet.ts [--systems 1000,10000] [--datasets a,b|all] [--sync-concurrency 16]
+//   node --import tsx bench/fleet.ts [--systems 1000,10000] [--datasets a,b|all] [--concurrency 16]
+//   node --import tsx bench/fleet.ts --service [--paced] [--systems 1000] [--tick 1m] [--minutes 12] [--concurrency n]
+//   (either: [--worker-node-args "--heapsnapshot-signal=SIGUSR2 ..."], node options of the worker)
 //   node --import tsx bench/fleet.ts --rss [--days 7,730]
 //   node --import tsx bench/fleet.ts --state-only [--systems 1000,10000]
 //
-// Per fleet size: the simulator (in-process, limits out of the way: partner key, 10^9 a minute),
-// a real Redis and influxd from the test harness; one discovery and one sync round (first sync:
-// INITIAL_LOOKBACK=1d of every chosen dataset) — wall time and hits (counted at the simulator);
-// Redis memory per system (`INFO memory` before and after); the budget planner and `status` over
-// the resulting registry and state. `--rss`: a worker's peak RSS for a 1-week and a 2-year
-// backfill of one system, each in a fresh child process (should be flat: one response at a time).
+// Per fleet size, as in production: the simulator in a child process (limits out of the way:
+// partner key, 10^9 a minute), an `enphase-etl worker` child (dist/), a real Redis and influxd
+// from the test harness. This process enqueues one discovery job and then one round job, and
+// waits for the round's sync jobs (first sync: INITIAL_LOOKBACK=1d of every chosen dataset) —
+// wall time, hits (counted at the simulator), points and windows (the jobs' results), the
+// worker's RSS from /proc (VmRSS every 50 ms, and VmHWM), Redis memory per key kind (MEMORY
+// USAGE), state per system apart from BullMQ's job history; then the budget planner and
+// `status` over the resulting registry and state. `--service`: an `enphase-etl worker` and an
+// `enphase-etl scheduler` child (SYNC_INTERVAL=--tick, else the plan's tick) for --minutes: the
+// worker's RSS through discovery, the first full round and the rounds after it; limits out of
+// the way (the worker never idles), or `--paced`: the partner plan's own 300 requests a minute. `--rss`: a worker's peak RSS for a
+// 1-week and a 2-year backfill of one system, each in a fresh child process (should be flat).
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import type { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { planBudget } from '../src/budget-plan.js';
 import { budgetInput, datasetsFor, registrySample } from '../src/budget-input.js';
 import { collectStatus } from '../src/commands/status/collect.js';
-import { parseConfig, type Config } from '../src/config.js';
-import { backfill, syncNow } from '../src/jobs/backfill-and-sync.js';
-import { discoverSystems } from '../src/jobs/discover.js';
+import { parseConfig } from '../src/config.js';
+import { backfill } from '../src/jobs/backfill-and-sync.js';
+import { JOB_DISCOVER, JOB_ROUND, openQueues, type Queues, type SyncResult } from '../src/jobs/queues.js';
 import { createRuntime } from '../src/jobs/runtime.js';
 import { createLogger } from '../src/log.js';
-import { startSimulator, type RunningSimulator } from '../src/simulator/index.js';
-import { createKeys } from '../src/state/keys.js';
+import { startSimulator } from '../src/simulator/index.js';
+import { createKeys, type RedisKeys } from '../src/state/keys.js';
 import { RegistryStore } from '../src/state/registry.js';
+import {
+  startInfluxV1,
+  startRedis,
+  type InfluxV1Handle,
+  type RedisHandle,
+} from '../test/support/services.js';
 import { tsxArgs } from '../test/support/node-child.js';
-import { startInfluxV1, startRedis } from '../test/support/services.js';
+import { spawnCli, startSimulatorChild, type SimulatorChild } from './support/children.js';
+import { medianRssKiB, mib, sampleRss } from './support/rss.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string): string => {
@@ -34,32 +51,47 @@ const arg = (name: string, fallback: string): string => {
   return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
 };
 const logger = createLogger({ level: 'error' });
+/** Node options of the worker child only (profiling: `--worker-node-args "--heapsnapshot-signal=SIGUSR2"`). */
+const workerNodeArgs = arg('worker-node-args', '').split(' ').filter(Boolean);
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
-function configFor(
-  sim: RunningSimulator,
-  redisUrl: string,
-  influxUrl: string,
-  database: string,
+interface Simulated {
+  url: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+/** The environment of an `enphase-etl` child (and, parsed, the bench's own config). */
+function envFor(
+  sim: Simulated,
+  redis: RedisHandle,
+  influx: InfluxV1Handle,
   datasets: string,
-): Config {
-  const pair = sim.issueTokenPair();
-  return parseConfig({
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
     ENPHASE_API_URL: sim.url,
     ENPHASE_API_KEY: 'sim-key',
     ENPHASE_CLIENT_ID: 'sim-client',
     ENPHASE_CLIENT_SECRET: 'sim-secret',
-    ENPHASE_ACCESS_TOKEN: pair.access_token,
-    ENPHASE_REFRESH_TOKEN: pair.refresh_token,
+    ENPHASE_ACCESS_TOKEN: sim.accessToken,
+    ENPHASE_REFRESH_TOKEN: sim.refreshToken,
     ENPHASE_PLAN: 'partner',
     ENPHASE_RATE_PER_MINUTE: '1000000000',
-    REDIS_URL: redisUrl,
-    INFLUX_URL: influxUrl,
+    REDIS_URL: redis.url,
+    REDIS_KEY_PREFIX: redis.prefix,
+    INFLUX_URL: influx.url,
     INFLUX_API: 'v1',
-    INFLUX_DATABASE: database,
+    INFLUX_DATABASE: influx.database,
     INITIAL_LOOKBACK: '1d',
     LOG_LEVEL: 'error',
+    METRICS_PORT: '0',
     ...(datasets === 'all' ? {} : { DATASETS: datasets }),
-  });
+    ...extra,
+  };
 }
 
 async function usedMemory(redis: Redis): Promise<number> {
@@ -67,84 +99,354 @@ async function usedMemory(redis: Redis): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? NaN);
 }
 
+/**
+ * The kind of a key below `root`: BullMQ's job hashes (`bull:<queue>:job`, with their logs) and
+ * its queue structures (`bull:<queue>:<name>`), or the first segment of a state key (`systems`,
+ * `wm`, `synced`, `floor`, ...).
+ */
+function kindOf(key: string, root: string): string {
+  const rest = key.slice(root.length + 1).split(':');
+  if (rest[0] !== 'bull') return rest[0] ?? key;
+  const queue = rest[1] ?? '?';
+  const third = rest[2] ?? '';
+  const known = [
+    'events',
+    'meta',
+    'id',
+    'completed',
+    'failed',
+    'wait',
+    'active',
+    'delayed',
+    'prioritized',
+    'paused',
+    'marker',
+    'stalled-check',
+    'stalled',
+    'de',
+    'repeat',
+    'pc',
+    'limiter',
+    'metrics',
+  ];
+  return `bull:${queue}:${known.includes(third) && rest.length === 3 ? third : rest[3] === 'logs' ? 'job logs' : known.includes(third) ? third : 'job'}`;
+}
+
+/** Bytes per key kind (MEMORY USAGE of every key under `root`, SAMPLES 0: exact). */
+async function memoryByKind(
+  redis: Redis,
+  root: string,
+): Promise<Map<string, { keys: number; bytes: number }>> {
+  const byKind = new Map<string, { keys: number; bytes: number }>();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${root}:*`, 'COUNT', 1000);
+    cursor = next;
+    const pipeline = redis.pipeline();
+    for (const key of keys) pipeline.call('MEMORY', 'USAGE', key, 'SAMPLES', '0');
+    const replies = (await pipeline.exec()) ?? [];
+    keys.forEach((key, i) => {
+      const bytes = Number(replies[i]?.[1] ?? 0);
+      const kind = kindOf(key, root);
+      const entry = byKind.get(kind) ?? { keys: 0, bytes: 0 };
+      entry.keys += 1;
+      entry.bytes += bytes;
+      byKind.set(kind, entry);
+    });
+  } while (cursor !== '0');
+  return byKind;
+}
+
+/** Keys of one API key, not of a system: limiter window, quota ledger, tokens, restrictions. */
+const PER_API_KEY = new Set(['limit', 'quota', 'auth', 'restricted']);
+
+function summarizeMemory(byKind: Map<string, { keys: number; bytes: number }>, systems: number) {
+  let state = 0;
+  let perKey = 0;
+  let jobs = 0;
+  const detail: Record<string, string> = {};
+  for (const [kind, { keys, bytes }] of [...byKind].sort((a, b) => b[1].bytes - a[1].bytes)) {
+    if (kind.startsWith('bull:')) jobs += bytes;
+    else if (PER_API_KEY.has(kind)) perKey += bytes;
+    else state += bytes;
+    detail[kind] = `${keys} keys, ${Math.round(bytes / systems)} B/system`;
+  }
+  return {
+    statePerSystem: Math.round(state / systems),
+    jobHistoryPerSystem: Math.round(jobs / systems),
+    perApiKeyBytes: perKey,
+    detail,
+  };
+}
+
+/** Waits for a job to finish; its return value (throws with its reason when it failed). */
+async function finished<T>(queue: Queue, id: string): Promise<T> {
+  for (;;) {
+    const job = (await queue.getJob(id)) as Job | undefined;
+    const state = job ? await job.getState() : 'unknown';
+    if (state === 'completed') return job!.returnvalue as T;
+    if (state === 'failed') throw new Error(`job ${id} failed: ${job!.failedReason}`);
+    await sleep(100);
+  }
+}
+
+/**
+ * Waits until the sync queue has nothing waiting, active or delayed and `total` jobs finished;
+ * a progress line on stderr every minute (a long run's partial figures).
+ */
+async function roundDone(
+  queue: Queue,
+  total: number,
+  progress: () => string,
+): Promise<{ completed: number; failed: number }> {
+  const started = Date.now();
+  let reported = started;
+  for (;;) {
+    const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
+    const pending = (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0);
+    if (pending === 0 && (c.completed ?? 0) + (c.failed ?? 0) >= total)
+      return { completed: c.completed ?? 0, failed: c.failed ?? 0 };
+    if (Date.now() - reported >= 60_000) {
+      reported = Date.now();
+      console.error(
+        `${seconds(reported - started)}: ${c.completed} completed, ${c.failed} failed, ${progress()}, load ${load()}`,
+      );
+    }
+    await sleep(250);
+  }
+}
+
+/** Points and windows over the finished sync jobs (their SyncResults). */
+async function roundFigures(queue: Queue): Promise<{ points: number; windows: number; rejected: number }> {
+  let points = 0;
+  let windows = 0;
+  let rejected = 0;
+  for (let start = 0; ; start += 500) {
+    const jobs = await queue.getJobs(['completed'], start, start + 499);
+    for (const job of jobs) {
+      const r = job.returnvalue as SyncResult | null;
+      points += r?.points ?? 0;
+      windows += r?.windows ?? 0;
+      for (const n of Object.values(r?.rejected ?? {})) rejected += n;
+    }
+    if (jobs.length < 500) return { points, windows, rejected };
+  }
+}
+
+async function waitForWorkers(queue: Queue, n: number, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until && (await queue.getWorkersCount()) < n) await sleep(100);
+}
+
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
-async function benchFleet(systems: number, datasets: string, concurrency: number): Promise<void> {
+async function withServices<T>(
+  systems: number,
+  limits: 'none' | 'plan',
+  run: (s: {
+    sim: SimulatorChild;
+    redisServer: RedisHandle;
+    influx: InfluxV1Handle;
+    redis: Redis;
+    keys: RedisKeys;
+    queues: Queues;
+  }) => Promise<T>,
+): Promise<T> {
   const [redisServer, influx] = await Promise.all([startRedis(), startInfluxV1()]);
-  const sim = await startSimulator({ systems, limits: { partner: { perMinute: 1e9, perMonth: null } } });
-  const redis = new Redis(redisServer.url);
+  const sim = await startSimulatorChild(systems, limits);
+  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+  const keys = createKeys(redisServer.prefix);
+  const queues = openQueues(redis, keys);
   try {
-    const config = configFor(sim, redisServer.url, influx.url, influx.database, datasets);
-    const runtime = createRuntime(config, {
-      logger,
-      onQuotaExhausted: 'throw',
-      keyPrefix: redisServer.prefix,
-    });
+    return await run({ sim, redisServer, influx, redis, keys, queues });
+  } finally {
+    await queues.close();
+    redis.disconnect();
+    await sim.stop();
+    await Promise.all([redisServer.stop(), influx.stop()]);
+  }
+}
+
+async function benchFleet(systems: number, datasets: string, concurrency: number): Promise<void> {
+  const loadBefore = load();
+  await withServices(systems, 'none', async ({ sim, redisServer, influx, redis, keys, queues }) => {
+    const env = envFor(sim, redisServer, influx, datasets);
+    const config = parseConfig(env);
+    await redis.call('MEMORY', 'PURGE').catch(() => undefined);
+    const before = await usedMemory(redis);
+    const worker = spawnCli(['worker', '--concurrency', String(concurrency)], env, workerNodeArgs);
+    const rss = sampleRss(worker.pid);
     try {
-      await redis.call('MEMORY', 'PURGE').catch(() => undefined);
-      const before = await usedMemory(redis);
+      await waitForWorkers(queues.sync, 3);
+      const rssIdle = rss.peakKiB();
 
-      sim.requestLog.clear();
+      await sim.clear();
       let t = Date.now();
-      await discoverSystems({
-        client: runtime.client,
-        registry: runtime.registry,
-        logger,
-        now: Date.now,
-        concurrency: 16,
-      });
+      await queues.discover.add(JOB_DISCOVER, { enqueueSync: false }, { jobId: 'bench-discover' });
+      const found = await finished<{ systems: number; failed: unknown[] }>(queues.discover, 'bench-discover');
       const discoveryMs = Date.now() - t;
-      const discoveryHits = sim.requestLog.count();
+      const discoveryHits = await sim.count();
+      const rssDiscovery = rss.peakKiB();
       const afterDiscovery = await usedMemory(redis);
+      const memDiscovery = summarizeMemory(await memoryByKind(redis, keys.root), systems);
 
-      sim.requestLog.clear();
+      await sim.clear();
       t = Date.now();
-      const round = await syncNow(runtime, 'all', { concurrency });
+      await queues.discover.add(JOB_ROUND, {}, { jobId: 'bench-round' });
+      const { offered } = await finished<{ offered: number }>(queues.discover, 'bench-round');
+      const counts = await roundDone(queues.sync, offered, () => `worker RSS ${mib(rss.peakKiB())} MiB peak`);
       const syncMs = Date.now() - t;
-      const syncHits = sim.requestLog.count();
+      const syncHits = await sim.count();
+      const rssRound = rss.stop();
+      const figures = await roundFigures(queues.sync);
       const afterSync = await usedMemory(redis);
+      const memRound = summarizeMemory(await memoryByKind(redis, keys.root), systems);
+      const exitCode = await worker.stop();
+
+      // The same state without BullMQ's job history: what `used_memory` says once it is gone.
+      await Promise.all([
+        queues.sync.clean(0, 1_000_000, 'completed'),
+        queues.sync.clean(0, 1_000_000, 'failed'),
+      ]);
+      await Promise.all([
+        queues.discover.clean(0, 1_000, 'completed'),
+        queues.discover.clean(0, 1_000, 'failed'),
+      ]);
+      await redis.del(`${keys.bullPrefix}:sync:events`, `${keys.bullPrefix}:discover:events`);
+      await redis.call('MEMORY', 'PURGE').catch(() => undefined);
+      const withoutJobs = await usedMemory(redis);
 
       t = Date.now();
-      const sample = await registrySample(runtime.registry);
+      const sample = await registrySample(new RegistryStore(redis, keys));
       const plan = planBudget(budgetInput(config, sample, datasetsFor(config).planned, Date.now()));
       const planMs = Date.now() - t;
       t = Date.now();
-      const status = await collectStatus(runtime.redis, runtime.keys, config, {
-        limit: Infinity,
-        now: Date.now(),
-      });
+      const status = await collectStatus(redis, keys, config, { limit: Infinity, now: Date.now() });
       const statusMs = Date.now() - t;
 
-      const perSystem = (bytes: number): string => `${Math.round(bytes / systems).toLocaleString('en-US')} B`;
+      const perSystem = (bytes: number): number => Math.round(bytes / systems);
       console.log(
         JSON.stringify({
           systems,
           datasets,
-          discovery: { wall: seconds(discoveryMs), hits: discoveryHits },
+          concurrency,
+          load: { before: loadBefore, after: load() },
+          discovery: {
+            wall: seconds(discoveryMs),
+            hits: discoveryHits,
+            systems: found.systems,
+            failed: found.failed.length,
+          },
           syncRound: {
             wall: seconds(syncMs),
             hits: syncHits,
-            loaded: round.completed.length,
-            failed: round.failed.length,
-            windows: round.windows,
-            points: round.points,
+            jobs: offered,
+            completed: counts.completed,
+            failed: counts.failed,
+            ...figures,
           },
-          redisPerSystem: {
+          perSystem: {
+            hits: +(syncHits / systems).toFixed(1),
+            points: Math.round(figures.points / systems),
+            syncMs: +(syncMs / systems).toFixed(1),
+          },
+          workerRssMiB: {
+            idle: mib(rssIdle),
+            discoveryPeak: mib(rssDiscovery),
+            peak: mib(rssRound.peakKiB),
+            hwm: mib(rssRound.hwmKiB),
+            exitCode,
+          },
+          redisUsedMemoryPerSystem: {
             afterDiscovery: perSystem(afterDiscovery - before),
             afterSync: perSystem(afterSync - before),
+            afterSyncWithoutJobHistory: perSystem(withoutJobs - before),
           },
+          redisKeysAfterDiscovery: memDiscovery,
+          redisKeysAfterSync: memRound,
           planner: { wall: seconds(planMs), fits: plan.fits, tick: plan.tickMs / 60_000 + ' min' },
           status: { wall: seconds(statusMs), systems: status.systems.total },
         }),
       );
     } finally {
-      await runtime.close({ deadlineMs: 30_000 });
+      rss.stop();
+      await worker.stop();
     }
-  } finally {
-    redis.disconnect();
-    await sim.close();
-    await Promise.all([redisServer.stop(), influx.stop()]);
-  }
+  });
+}
+
+/**
+ * Service mode: `enphase-etl worker` and `enphase-etl scheduler` children over `minutes`, rounds
+ * every `tick`. The scheduler finds the registry empty and enqueues discovery with a first round;
+ * then rounds follow the plan's cadences. The worker's RSS: peak, and the median per minute.
+ */
+async function benchService(
+  systems: number,
+  tick: string | undefined,
+  minutes: number,
+  concurrency: number | undefined,
+  paced: boolean,
+): Promise<void> {
+  const loadBefore = load();
+  await withServices(systems, paced ? 'plan' : 'none', async ({ sim, redisServer, influx, queues }) => {
+    const env = envFor(sim, redisServer, influx, 'all', {
+      ...(tick ? { SYNC_INTERVAL: tick } : {}),
+      // the partner plan's own rate (300 a minute); the planner fits the cadences to it
+      ...(paced ? { ENPHASE_RATE_PER_MINUTE: '300' } : {}),
+    });
+    const worker = spawnCli(
+      ['worker', ...(concurrency ? ['--concurrency', String(concurrency)] : [])],
+      env,
+      workerNodeArgs,
+    );
+    const rss = sampleRss(worker.pid);
+    const scheduler = spawnCli(['scheduler'], env);
+    const rounds: Array<{ atS: number; hits: number; completed: number }> = [];
+    try {
+      const started = Date.now();
+      let lastHits = 0;
+      for (let m = 1; m <= minutes; m++) {
+        await sleep(60_000);
+        const hits = await sim.count();
+        const c = await queues.sync.getJobCounts('completed', 'failed');
+        rounds.push({
+          atS: Math.round((Date.now() - started) / 1000),
+          hits: hits - lastHits,
+          completed: c.completed ?? 0,
+        });
+        lastHits = hits;
+        const samples = rss.samples().filter((s) => s.atMs >= (m - 1) * 60_000);
+        console.error(
+          `minute ${m}: hits ${rounds.at(-1)!.hits}, sync jobs completed ${c.completed}, failed ${c.failed}, ` +
+            `worker RSS median ${mib(medianRssKiB(samples))} MiB, max ${mib(Math.max(...samples.map((s) => s.rssKiB)))} MiB, load ${load()}`,
+        );
+      }
+      const result = rss.stop();
+      const perMinute = Array.from({ length: minutes }, (_, m) => {
+        const samples = result.samples.filter((s) => s.atMs >= m * 60_000 && s.atMs < (m + 1) * 60_000);
+        return {
+          minute: m + 1,
+          medianMiB: mib(medianRssKiB(samples)),
+          maxMiB: mib(Math.max(...samples.map((s) => s.rssKiB))),
+        };
+      });
+      console.log(
+        JSON.stringify({
+          systems,
+          service: true,
+          tick: tick ?? "the plan's",
+          paced,
+          concurrency: concurrency ?? 'default',
+          load: { before: loadBefore, after: load() },
+          workerRssMiB: { peak: mib(result.peakKiB), hwm: mib(result.hwmKiB), perMinute },
+          minutes: rounds,
+        }),
+      );
+    } finally {
+      rss.stop();
+      await Promise.all([scheduler.stop(), worker.stop()]);
+    }
+  });
 }
 
 /**
@@ -231,7 +533,9 @@ async function rssChild(days: number): Promise<void> {
   const [redisServer, influx] = await Promise.all([startRedis(), startInfluxV1()]);
   const sim = await startSimulator({ systems: 1, limits: { partner: { perMinute: 1e9, perMonth: null } } });
   try {
-    const config = configFor(sim, redisServer.url, influx.url, influx.database, 'all');
+    const pair = sim.issueTokenPair();
+    const simulated = { url: sim.url, accessToken: pair.access_token, refreshToken: pair.refresh_token };
+    const config = parseConfig(envFor(simulated, redisServer, influx, 'all'));
     const runtime = createRuntime(config, {
       logger,
       onQuotaExhausted: 'throw',
@@ -278,8 +582,18 @@ if (args.includes('--rss-child')) {
   }
 } else if (args.includes('--state-only')) {
   for (const n of arg('systems', '1000,10000').split(',').map(Number)) await benchState(n);
+} else if (args.includes('--service')) {
+  const concurrency = arg('concurrency', '');
+  const tick = arg('tick', '');
+  await benchService(
+    Number(arg('systems', '1000')),
+    tick || undefined,
+    Number(arg('minutes', '12')),
+    concurrency ? Number(concurrency) : undefined,
+    args.includes('--paced'),
+  );
 } else {
   for (const n of arg('systems', '1000,10000').split(',').map(Number)) {
-    await benchFleet(n, arg('datasets', 'all'), Number(arg('sync-concurrency', '16')));
+    await benchFleet(n, arg('datasets', 'all'), Number(arg('concurrency', '16')));
   }
 }
