@@ -49,7 +49,12 @@ export interface RuleSpec {
   summary: string;
   description: string;
   queries: readonly RuleQuery[];
-  /** SSE math over the reduced queries (`$R<refId>`); non-zero fires. */
+  /**
+   * Named math steps evaluated before `math`, in order (`$R<refId>` or an earlier step): values the
+   * summary shows (`$values.AGE`), so they must be refIds of the rule.
+   */
+  steps?: ReadonlyArray<{ refId: string; expression: string }>;
+  /** SSE math over the reduced queries (`$R<refId>`) and the steps; non-zero fires. */
   math: string;
   for: string;
   severity: 'warning' | 'critical';
@@ -99,7 +104,8 @@ export const RULES: readonly RuleSpec[] = [
       pipelineLast('round_at', 'NOW'),
       microProduction([day(1, 1), day(1, -1)], 'SUN'),
     ],
-    math: `($RNOW - $RREPORT > ${TH.notReportingS}) && ($RSUN > ${TH.sunUpWh})`,
+    steps: [{ refId: 'AGE', expression: '$RNOW - $RREPORT' }],
+    math: `($AGE > ${TH.notReportingS}) && ($RSUN > ${TH.sunUpWh})`,
     for: '15m',
     severity: 'critical',
   },
@@ -173,7 +179,8 @@ export const RULES: readonly RuleSpec[] = [
     summary: 'The Enphase API budget of the month is {{ humanizePercentage $values.SHARE.Value }} spent.',
     description: `Requests counted this month above ${TH.quotaShare * 100} % of the month's budget (quota minus reserve).`,
     queries: [pipelineLast('quota_used', 'USED'), pipelineLast('quota_budget', 'BUDGET')],
-    math: `$RUSED > ${TH.quotaShare} * $RBUDGET`,
+    steps: [{ refId: 'SHARE', expression: '$RUSED / $RBUDGET' }],
+    math: `$SHARE > ${TH.quotaShare}`,
     for: '0s',
     severity: 'warning',
   },
@@ -262,6 +269,13 @@ export function buildRule(spec: RuleSpec): alerting.Rule {
         .model(new expr.TypeReduceBuilder().refId(`R${q.refId}`).expression(q.refId).reducer(q.reducer)),
     );
   }
+  for (const step of spec.steps ?? [])
+    b.withQuery(
+      new alerting.QueryBuilder(step.refId)
+        .datasourceUid(EXPR)
+        .relativeTimeRange({ from: 0, to: 0 })
+        .model(new expr.TypeMathBuilder().refId(step.refId).expression(step.expression)),
+    );
   b.withQuery(
     new alerting.QueryBuilder('X')
       .datasourceUid(EXPR)

@@ -48,6 +48,7 @@ const rulesFile = parse(read('grafana/provisioning/alerting/enphase-rules.yaml')
     rules: Array<{
       uid: string;
       condition: string;
+      annotations: Record<string, string>;
       data: Array<{ refId: string; datasourceUid: string; model: Record<string, unknown> }>;
     }>;
   }>;
@@ -111,6 +112,30 @@ describe('data source, dashboards and rules hold together', () => {
     }
     expect(rulesFile.groups[0]!.rules).toHaveLength(RULES.length);
   });
+
+  it.each(rulesFile.groups.flatMap((g) => g.rules).map((rule) => ({ uid: rule.uid, rule })))(
+    '$uid: every $values.X of its summary and description is a refId of the rule, every $labels.x a tag its queries group by',
+    ({ rule }) => {
+      const refIds = new Set(rule.data.map((q) => q.refId));
+      const grouped = new Set(
+        rule.data
+          .filter((q) => q.datasourceUid !== '__expr__')
+          .flatMap((q) =>
+            [...String(q.model['query']).matchAll(/GROUP BY ([^)]*)/g)].flatMap((m) =>
+              [...m[1]!.matchAll(/"(\w+)"/g)].map((t) => t[1]!),
+            ),
+          ),
+      );
+      const texts = [rule.annotations['summary']!, rule.annotations['description']!];
+      expect(texts[0]).toMatch(/\S/);
+      for (const text of texts) {
+        for (const [, ref] of text.matchAll(/\$values\.(\w+)/g))
+          expect(refIds.has(ref!) ? ref : `no refId ${ref}`).toBe(ref);
+        for (const [, label] of text.matchAll(/\$labels\.(\w+)/g))
+          expect(grouped.has(label!) ? label : `no GROUP BY ${label}`).toBe(label);
+      }
+    },
+  );
 
   it('queries use no InfluxQL that InfluxDB 3 lacks', () => {
     for (const query of everyQuery()) expect(query).not.toMatch(/INTEGRAL\(|SLIMIT|SOFFSET|SHOW DATABASES/i);

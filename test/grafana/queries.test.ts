@@ -240,8 +240,8 @@ describe('dashboards: values against the simulator’s truth', () => {
 
 // --- alert rules ----------------------------------------------------------------------------
 
-/** Grafana's evaluation of a rule at `atMs`: the label sets for which the condition fires. */
-async function evaluateRule(rule: RuleJson, atMs: number): Promise<Value[]> {
+/** Grafana's evaluation of a rule at `atMs`: every step's values by refId. */
+async function evaluateSteps(rule: RuleJson, atMs: number): Promise<Record<string, Value[]>> {
   const series = new Map<string, InfluxSeries[]>();
   const values: Record<string, Value[]> = {};
   for (const step of rule.data) {
@@ -263,7 +263,37 @@ async function evaluateRule(rule: RuleJson, atMs: number): Promise<Value[]> {
       }));
     } else throw new Error(`expression type ${model.type}`);
   }
-  return values[rule.condition]!.filter((v) => v.value === 1);
+  return values;
+}
+
+/** The label sets for which the rule's condition fires at `atMs`. */
+async function evaluateRule(rule: RuleJson, atMs: number): Promise<Value[]> {
+  return (await evaluateSteps(rule, atMs))[rule.condition]!.filter((v) => v.value === 1);
+}
+
+/**
+ * The summary of one firing instance as Grafana's template would fill it: `$labels.x` from the
+ * instance's labels, `$values.X.Value` from step X's value whose labels the instance's include.
+ * Throws on a label or value the instance does not have.
+ */
+function renderSummary(summary: string, instance: Value, values: Record<string, Value[]>): string {
+  const constants = summary.replace(/\{\{\s*(\w+)\s+([\d.]+)\s*\}\}/g, '$1($2)');
+  return constants.replace(
+    /\{\{\s*(\w+\s+)?\$(labels|values)\.(\w+)(\.Value)?\s*\}\}/g,
+    (_, fn, kind, name) => {
+      if (kind === 'labels') {
+        const label = instance.labels[name as string];
+        if (label === undefined) throw new Error(`no label ${name} on ${JSON.stringify(instance.labels)}`);
+        return label;
+      }
+      const match = (values[name as string] ?? []).find((v) =>
+        Object.entries(v.labels).every(([k, x]) => instance.labels[k] === x),
+      );
+      if (!match || !Number.isFinite(match.value))
+        throw new Error(`no value ${name} for ${JSON.stringify(instance.labels)}`);
+      return fn ? `${String(fn).trim()}(${match.value})` : String(match.value);
+    },
+  );
 }
 
 const HEALTHY_AT = NOW_MS + 30_000;
@@ -300,8 +330,12 @@ describe('alert rules fire on the fault scenario and not on the healthy systems'
     '$uid: fires on the faults only',
     async ({ uid, rule }) => {
       await write(toLines(faultHealth(FAULT_AT - 60_000)));
-      const firing = (await evaluateRule(rule, FAULT_AT)).map((v) => labelKey(v.labels)).sort();
-      expect(firing).toEqual(expected[uid]);
+      const values = await evaluateSteps(rule, FAULT_AT);
+      const instances = values[rule.condition]!.filter((v) => v.value === 1);
+      expect(instances.map((v) => labelKey(v.labels)).sort()).toEqual(expected[uid]);
+      // Each firing instance's summary fills in: every label and value it names exists.
+      for (const instance of instances)
+        expect(renderSummary(rule.annotations.summary, instance, values)).not.toMatch(/\{\{|\$/);
     },
   );
 });
