@@ -4,6 +4,8 @@
 // points of a round, and docker-compose.yml's wiring (checked structurally: no container engine
 // or compose client runs here).
 import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { DASHBOARDS } from '../../src/grafana/panels.js';
 import { RULES } from '../../src/grafana/alerts.js';
@@ -198,14 +200,40 @@ describe('the health measurements of a round (pure)', () => {
     ]),
     quota: { month: '2026-04', total: 420, byEndpoint: {}, limit: 1000, reserve: 50, budget: 950 },
     systemsQuarantined: 1,
-    systemsDiscoveryFailed: 0,
+    systemsDiscoveryFailed: 1,
+    problems: [
+      { id: 9, kind: 'discovery-failed', reason: 'devices: 500', since: nowMs - 60_000, checkedAt: nowMs },
+      {
+        id: 7,
+        kind: 'quarantined',
+        reason: 'no time zone',
+        since: nowMs - 3_600_000,
+        checkedAt: nowMs,
+        name: 'Roof',
+      },
+    ],
     endpointsRestricted: 1,
     token: { accessToken: 'a', refreshToken: 'r', updatedAt: 0, source: 'refresh', expiresAt: nowMs - 1 },
     pointsWritten: 1234,
   };
 
-  it('writes the fleet’s totals, and per dataset the largest lag and the system behind it', () => {
-    const [pipeline, ...datasets] = healthPoints(input, nowMs);
+  it('writes the fleet’s totals, per dataset the largest lag and the system behind it, and each system with a problem', () => {
+    const [pipeline, ...rest] = healthPoints(input, nowMs);
+    const datasets = rest.filter((p) => p.measurement === 'pipeline_dataset');
+    expect(rest.filter((p) => p.measurement === 'pipeline_problem')).toEqual([
+      {
+        measurement: 'pipeline_problem',
+        tags: { system_id: '7', kind: 'quarantined' },
+        fields: { name: 'Roof', reason: 'no time zone', since: now - 3600 },
+        time: now,
+      },
+      {
+        measurement: 'pipeline_problem',
+        tags: { system_id: '9', kind: 'discovery-failed' },
+        fields: { name: '9', reason: 'devices: 500', since: now - 60 },
+        time: now,
+      },
+    ]);
     expect(pipeline).toEqual({
       measurement: 'pipeline',
       tags: {},
@@ -213,7 +241,7 @@ describe('the health measurements of a round (pure)', () => {
         round_at: now,
         systems_total: 2,
         systems_quarantined: 1,
-        systems_discovery_failed: 0,
+        systems_discovery_failed: 1,
         quota_used: 420,
         quota_limit: 1000,
         quota_budget: 950,
@@ -262,7 +290,7 @@ describe('the health measurements of a round (pure)', () => {
   });
 });
 
-describe('docker-compose.yml (structure; not started: no container engine here)', () => {
+describe('docker-compose.yml (Compose Specification and structure; not started: no container engine here)', () => {
   const compose = parse(read('docker-compose.yml')) as {
     services: Record<
       string,
@@ -280,6 +308,22 @@ describe('docker-compose.yml (structure; not started: no container engine here)'
   const services = compose.services;
   const sdkVersion = (JSON.parse(read('package.json')) as { devDependencies: Record<string, string> })
     .devDependencies['@grafana/grafana-foundation-sdk']!;
+
+  it('validates against the Compose Specification (test/schemas/compose-spec.json, ajv), and a misspelt key does not', () => {
+    // The schema as docker compose applies it: after YAML merge keys (`<<: *etl`) are resolved.
+    const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
+    addFormats.default(ajv);
+    const validate = ajv.compile(JSON.parse(read('test/schemas/compose-spec.json')) as object);
+    const file = parse(read('docker-compose.yml'), { merge: true }) as Record<string, unknown>;
+    expect(validate(file) ? [] : validate.errors).toEqual([]);
+    const broken = parse(read('docker-compose.yml'), { merge: true }) as typeof compose;
+    (broken.services['grafana'] as Record<string, unknown>)['volume'] = ['./grafana:/x'];
+    expect(validate(broken)).toBe(false);
+    expect(validate.errors?.[0]).toMatchObject({
+      instancePath: '/services/grafana',
+      params: { additionalProperty: 'volume' },
+    });
+  });
 
   it('pins the Grafana release the dashboards are built for', () => {
     expect(services['grafana']!.image).toBe(`grafana/grafana:${sdkVersion.split('-')[0]}`);
