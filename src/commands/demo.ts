@@ -171,12 +171,15 @@ export async function runDemo(options: DemoOptions, out: (line: string) => void)
     }
     const service = await startService(config, { logger, worker: {}, scheduler: {} });
     const metricsPort = service.metricsServer?.port;
+    // Listening before the lines that say Ctrl-C stops it: a Ctrl-C right after them must not hit
+    // Node's default action, which kills the process and leaves the local redis/influxd running.
+    const signalled = untilSignal();
     whereToLook(config, {
       redisUrl,
       apiUrl: simulator.url,
       ...(metricsPort !== undefined ? { metricsPort } : {}),
     }).forEach((line) => out(line));
-    const stopped = await Promise.race([untilSignal(), service.failure]);
+    const stopped = await Promise.race([signalled, service.failure]);
     // Schedules first: a second Ctrl-C during the graceful stop must not leave them behind to
     // fire on whatever runs against this Redis later.
     await service.scheduler?.close();

@@ -5,10 +5,9 @@
 // joins its system's {system_id}), and a threshold `> 0` on it as the condition. Thresholds are
 // constants here and documented in docs/grafana.md.
 import * as alerting from '@grafana/grafana-foundation-sdk/alerting';
-import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as expr from '@grafana/grafana-foundation-sdk/expr';
 import { f, m, t } from './influxql.js';
-import { DATASOURCE_UID } from './panels.js';
+import { DATASOURCE_UID, influxQlTarget } from './targets.js';
 
 const HOUR = 3600;
 
@@ -49,7 +48,12 @@ export interface RuleSpec {
   summary: string;
   description: string;
   queries: readonly RuleQuery[];
-  /** SSE math over the reduced queries (`$R<refId>`); non-zero fires. */
+  /**
+   * Named math steps evaluated before `math`, in order (`$R<refId>` or an earlier step): values the
+   * summary shows (`$values.AGE`), so they must be refIds of the rule.
+   */
+  steps?: ReadonlyArray<{ refId: string; expression: string }>;
+  /** SSE math over the reduced queries (`$R<refId>`) and the steps; non-zero fires. */
   math: string;
   for: string;
   severity: 'warning' | 'critical';
@@ -99,7 +103,8 @@ export const RULES: readonly RuleSpec[] = [
       pipelineLast('round_at', 'NOW'),
       microProduction([day(1, 1), day(1, -1)], 'SUN'),
     ],
-    math: `($RNOW - $RREPORT > ${TH.notReportingS}) && ($RSUN > ${TH.sunUpWh})`,
+    steps: [{ refId: 'AGE', expression: '$RNOW - $RREPORT' }],
+    math: `($AGE > ${TH.notReportingS}) && ($RSUN > ${TH.sunUpWh})`,
     for: '15m',
     severity: 'critical',
   },
@@ -173,7 +178,8 @@ export const RULES: readonly RuleSpec[] = [
     summary: 'The Enphase API budget of the month is {{ humanizePercentage $values.SHARE.Value }} spent.',
     description: `Requests counted this month above ${TH.quotaShare * 100} % of the month's budget (quota minus reserve).`,
     queries: [pipelineLast('quota_used', 'USED'), pipelineLast('quota_budget', 'BUDGET')],
-    math: `$RUSED > ${TH.quotaShare} * $RBUDGET`,
+    steps: [{ refId: 'SHARE', expression: '$RUSED / $RBUDGET' }],
+    math: `$SHARE > ${TH.quotaShare}`,
     for: '0s',
     severity: 'warning',
   },
@@ -218,20 +224,8 @@ export const RULES: readonly RuleSpec[] = [
 
 export const RULE_FOLDER = 'Enphase';
 export const RULE_GROUP = 'enphase';
-export const RULE_INTERVAL = '5m';
-
-function influxModel(query: RuleQuery): cog.Builder<cog.Dataquery> {
-  return {
-    build: () => ({
-      refId: query.refId,
-      datasource: { type: 'influxdb', uid: DATASOURCE_UID },
-      query: query.query,
-      rawQuery: true,
-      resultFormat: 'time_series',
-      _implementsDataqueryVariant: () => undefined,
-    }),
-  };
-}
+/** Evaluation interval of the group, in seconds (the SDK's unit; the file says `5m`). */
+export const RULE_INTERVAL_S = 300;
 
 const EXPR = '__expr__';
 
@@ -253,7 +247,7 @@ export function buildRule(spec: RuleSpec): alerting.Rule {
       new alerting.QueryBuilder(q.refId)
         .datasourceUid(DATASOURCE_UID)
         .relativeTimeRange({ from: q.from, to: q.to })
-        .model(influxModel(q)),
+        .model(influxQlTarget({ refId: q.refId, query: q.query, resultFormat: 'time_series' })),
     );
     b.withQuery(
       new alerting.QueryBuilder(`R${q.refId}`)
@@ -262,6 +256,13 @@ export function buildRule(spec: RuleSpec): alerting.Rule {
         .model(new expr.TypeReduceBuilder().refId(`R${q.refId}`).expression(q.refId).reducer(q.reducer)),
     );
   }
+  for (const step of spec.steps ?? [])
+    b.withQuery(
+      new alerting.QueryBuilder(step.refId)
+        .datasourceUid(EXPR)
+        .relativeTimeRange({ from: 0, to: 0 })
+        .model(new expr.TypeMathBuilder().refId(step.refId).expression(step.expression)),
+    );
   b.withQuery(
     new alerting.QueryBuilder('X')
       .datasourceUid(EXPR)
@@ -282,18 +283,53 @@ export function buildRule(spec: RuleSpec): alerting.Rule {
   return b.build();
 }
 
-/** The file Grafana provisions (apiVersion 1, one group of every rule), as plain JSON data. */
-export function alertRulesFile(): Record<string, unknown> {
-  // JSON round trip: drops the SDK's variant marker functions from the query models.
-  const file = {
+/**
+ * A rule as Grafana's file provisioning reads it: the SDK's `Rule`, less what its group gives
+ * (folder, group name, org). Grafana documents the file format; the SDK types the rule itself.
+ */
+export type ProvisionedRule = Pick<
+  alerting.Rule,
+  | 'uid'
+  | 'title'
+  | 'condition'
+  | 'data'
+  | 'noDataState'
+  | 'execErrState'
+  | 'for'
+  | 'annotations'
+  | 'labels'
+  | 'isPaused'
+>;
+
+/** Grafana's alerting provisioning file (apiVersion 1): groups of rules in a folder. */
+export interface AlertRulesFile {
+  apiVersion: 1;
+  groups: Array<{
+    orgId: number;
+    name: string;
+    folder: string;
+    /** Evaluation interval as a duration (`5m`); the SDK's RuleGroup has it in seconds. */
+    interval: string;
+    rules: ProvisionedRule[];
+  }>;
+}
+
+/** The file Grafana provisions: one group of every rule, built with the SDK's group builder. */
+export function alertRulesFile(): AlertRulesFile {
+  const group = new alerting.RuleGroupBuilder(RULE_GROUP)
+    .folderUid(RULE_FOLDER)
+    .interval(RULE_INTERVAL_S)
+    .rules(RULES.map((spec) => ({ build: () => buildRule(spec) })))
+    .build();
+  const file: AlertRulesFile = {
     apiVersion: 1,
     groups: [
       {
         orgId: 1,
-        name: RULE_GROUP,
-        folder: RULE_FOLDER,
-        interval: RULE_INTERVAL,
-        rules: RULES.map(buildRule).map((rule) => ({
+        name: group.title!,
+        folder: group.folderUid!,
+        interval: `${group.interval! / 60}m`,
+        rules: (group.rules ?? []).map((rule) => ({
           uid: rule.uid,
           title: rule.title,
           condition: rule.condition,
@@ -308,5 +344,6 @@ export function alertRulesFile(): Record<string, unknown> {
       },
     ],
   };
-  return JSON.parse(JSON.stringify(file)) as Record<string, unknown>;
+  // JSON round trip: drops the SDK's variant marker functions from the query models.
+  return JSON.parse(JSON.stringify(file)) as AlertRulesFile;
 }

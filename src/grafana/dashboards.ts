@@ -1,7 +1,8 @@
 // The dashboards' JSON, built with Grafana's typed builder (@grafana/grafana-foundation-sdk, the
 // release for Grafana 11.6, the version docker-compose.yml pins) from the specs in panels.ts. The
-// SDK's types check every option at build time; the InfluxQL targets are plain objects, as the SDK
-// carries no InfluxDB query type. Build-time only (scripts/gen-grafana.ts writes grafana/).
+// SDK's types check every option at build time; the InfluxQL targets and annotations are typed by
+// targets.ts (the SDK carries no InfluxDB query type). Build-time only (scripts/gen-grafana.ts
+// writes grafana/).
 import * as bargauge from '@grafana/grafana-foundation-sdk/bargauge';
 import * as barchart from '@grafana/grafana-foundation-sdk/barchart';
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
@@ -12,8 +13,8 @@ import * as heatmap from '@grafana/grafana-foundation-sdk/heatmap';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { DATASOURCE, influxQlTarget, type InfluxQlAnnotation } from './targets.js';
 import {
-  DATASOURCE_UID,
   type AnnotationSpec,
   type DashboardSpec,
   type PanelKind,
@@ -21,35 +22,23 @@ import {
   type PanelSpec,
 } from './panels.js';
 
-export const DATASOURCE: dashboard.DataSourceRef = { type: 'influxdb', uid: DATASOURCE_UID };
-
-/** An InfluxQL target in raw mode, as Grafana's InfluxDB query editor saves one. */
-export interface InfluxQlTarget extends cog.Dataquery {
-  refId: string;
-  datasource: dashboard.DataSourceRef;
-  query: string;
-  rawQuery: true;
-  resultFormat: 'time_series' | 'table';
+function target(spec: PanelQuery, byColumn: boolean): cog.Builder<cog.Dataquery> {
+  return influxQlTarget({
+    refId: spec.refId,
+    query: spec.query,
+    resultFormat: spec.format,
+    ...(byColumn ? { alias: '$col' } : {}),
+  });
 }
 
-function target(spec: PanelQuery): cog.Builder<cog.Dataquery> {
-  return {
-    build: (): InfluxQlTarget => ({
-      refId: spec.refId,
-      datasource: DATASOURCE,
-      query: spec.query,
-      rawQuery: true,
-      resultFormat: spec.format,
-      // The SDK's marker for query variants; a function, so JSON leaves it out.
-      _implementsDataqueryVariant: () => undefined,
-    }),
-  };
-}
-
-const systemLink = (): cog.Builder<dashboard.DashboardLink> =>
-  new dashboard.DashboardLinkBuilder('System')
-    .type(dashboard.DashboardLinkType.Link)
-    .url('/d/enphase-system?var-system_id=${__data.fields.system_id}&${__url_time_range}');
+/**
+ * A field's data link (Grafana's DataLink: title and url; the SDK types an override's value as
+ * `any`, so this shape is ours): the System dashboard, with the row's `system_id` as its variable.
+ */
+export const SYSTEM_LINK = {
+  title: 'System',
+  url: '/d/enphase-system?var-system_id=${__data.fields.system_id}&${__url_time_range}',
+} as const;
 
 type AnyPanelBuilder =
   | timeseries.PanelBuilder
@@ -108,8 +97,22 @@ function transformationsOf(spec: PanelSpec): dashboard.DataTransformerConfig[] {
   }
   if (spec.title === 'Systems behind on data' || spec.title === 'Micros by last report')
     out.push({ id: 'sortBy', options: { sort: [{ field: 'Time', desc: false }] } });
+  if (spec.title === 'Quarantined systems')
+    out.push({ id: 'sortBy', options: { sort: [{ field: 'Time', desc: true }] } });
   if (spec.kind === 'bargauge')
     out.push({ id: 'sortBy', options: { sort: [{ field: 'energy_wh', desc: false }] } });
+  if (spec.calculate) {
+    const { alias, left, operator, right } = spec.calculate;
+    const byName = (name: string) => ({ matcher: { id: 'byName', options: name } });
+    out.push(
+      // One frame per query: joined on time (outer), then the binary operation per row.
+      { id: 'joinByField', options: { byField: 'Time', mode: 'outer' } },
+      {
+        id: 'calculateField',
+        options: { mode: 'binary', binary: { left: byName(left), operator, right: byName(right) }, alias },
+      },
+    );
+  }
   return out;
 }
 
@@ -119,12 +122,12 @@ function panel(spec: PanelSpec, pos: dashboard.GridPos): cog.Builder<dashboard.P
     .description(spec.description)
     .datasource(DATASOURCE)
     .gridPos(pos)
-    .targets(spec.queries.map(target));
+    .targets(spec.queries.map((q) => target(q, spec.calculate !== undefined)));
   if (spec.unit) b.unit(spec.unit);
   if (spec.timeFrom) b.timeFrom(spec.timeFrom);
   const transformations = transformationsOf(spec);
   if (transformations.length > 0) b.transformations(transformations);
-  if (spec.linkToSystem) b.overrideByName('name', [{ id: 'links', value: [systemLink().build()] }]);
+  if (spec.linkToSystem) b.overrideByName(spec.linkToSystem, [{ id: 'links', value: [SYSTEM_LINK] }]);
   return b;
 }
 
@@ -132,7 +135,7 @@ function annotation(spec: AnnotationSpec): cog.Builder<dashboard.AnnotationQuery
   // Grafana's InfluxDB annotations read a raw query and name its text, tags and end columns;
   // those keys are the data source's own, beside the SDK's common ones.
   return {
-    build: () => ({
+    build: (): InfluxQlAnnotation => ({
       ...new dashboard.AnnotationQueryBuilder()
         .name(spec.name)
         .datasource(DATASOURCE)

@@ -33,10 +33,19 @@ export interface PanelSpec {
   w: number;
   h: number;
   queries: readonly PanelQuery[];
-  /** Field of a table row whose value opens the System dashboard. */
-  linkToSystem?: boolean;
+  /**
+   * The column of a table whose cells open the System dashboard, with the row's `system_id` (a
+   * tag the queries group by) as its variable.
+   */
+  linkToSystem?: 'name' | 'system_id';
   /** Stat panels whose queries add up (month and year: daily sums plus today). */
   sumRows?: boolean;
+  /**
+   * A series Grafana computes per bucket from two the queries return (a `calculateField`
+   * transformation, after joining the queries' frames on time). The panel's series are then named
+   * by their columns (`alias: $col`), which is what `left` and `right` name.
+   */
+  calculate?: { alias: string; left: string; operator: '-' | '+'; right: string };
 }
 
 export interface VariableSpec {
@@ -65,7 +74,7 @@ export interface DashboardSpec {
   panels: readonly PanelSpec[];
 }
 
-export const DATASOURCE_UID = 'enphase-influxdb';
+export { DATASOURCE_UID } from './targets.js';
 
 const q = (
   refId: string,
@@ -119,11 +128,11 @@ const FLEET: DashboardSpec = {
       title: 'Systems',
       kind: 'table',
       description:
-        'Every system: status, time since its last report, production today (Enphase’s own local-day count) and this month (daily series in local time), and yesterday against its last 8 days. The name opens the System dashboard.',
+        'Every system: status, time since its last report, production today (Enphase’s own local-day count) and this month (daily series in local time), and its last loaded local day (normally yesterday) in % of the mean of the 7 local days before it. The name opens the System dashboard.',
       reads: ['system', 'energy_daily'],
       w: 24,
       h: 12,
-      linkToSystem: true,
+      linkToSystem: 'name',
       queries: [
         q(
           'A',
@@ -139,8 +148,11 @@ const FLEET: DashboardSpec = {
         ),
         q(
           'C',
-          `SELECT last(${f('energy_daily', 'energy_wh')}) * 100 / mean(${f('energy_daily', 'energy_wh')}) AS "yesterday_vs_8d_pct" FROM ${m('energy_daily')} WHERE ${t('energy_daily', 'kind')} = 'production' AND time > \${__to}ms - 9d AND time <= \${__to}ms GROUP BY ${t('energy_daily', 'system_id')}`,
-          ['yesterday_vs_8d_pct'],
+          // The last 8 local days of each system (daily points stamped at local midnight): the
+          // newest against the mean of the 7 before it, whole local days on both sides. InfluxQL
+          // wants the outer query ordered as the subquery.
+          `SELECT last("e") * 100 / ((sum("e") - last("e")) / (count("e") - 1)) AS "vs_7d_pct" FROM (SELECT ${f('energy_daily', 'energy_wh')} AS "e" FROM ${m('energy_daily')} WHERE ${t('energy_daily', 'kind')} = 'production' AND time > \${__to}ms - 10d AND time <= \${__to}ms GROUP BY ${t('energy_daily', 'system_id')} ORDER BY time DESC LIMIT 8) GROUP BY ${t('energy_daily', 'system_id')} ORDER BY time DESC`,
+          ['vs_7d_pct'],
           'table',
         ),
       ],
@@ -153,7 +165,7 @@ const FLEET: DashboardSpec = {
       reads: ['production'],
       w: 8,
       h: 9,
-      linkToSystem: true,
+      linkToSystem: 'system_id',
       queries: [
         q(
           'A',
@@ -165,17 +177,19 @@ const FLEET: DashboardSpec = {
     },
     {
       title: 'Quarantined systems',
-      kind: 'stat',
+      kind: 'table',
       description:
-        'Systems whose metadata cannot be used (quarantined) and systems in the registry, from the service’s health measurement.',
-      reads: ['pipeline'],
+        'Systems discovery could not use, from the service’s health (`pipeline_problem`): quarantined (unusable metadata) or whose discovery failed, with the problem. Time is the last round that saw it: a row older than the other rows’ round was cleared since.',
+      reads: ['pipeline_problem'],
+      timeFrom: '1d',
       w: 8,
       h: 9,
       queries: [
         q(
           'A',
-          `SELECT last(${f('pipeline', 'systems_quarantined')}) AS "quarantined", last(${f('pipeline', 'systems_total')}) AS "systems" FROM ${m('pipeline')} WHERE $timeFilter`,
-          ['quarantined', 'systems'],
+          `SELECT last(${f('pipeline_problem', 'name')}) AS "name", last(${f('pipeline_problem', 'reason')}) AS "problem", last(${f('pipeline_problem', 'since')}) * 1000 AS "since" FROM ${m('pipeline_problem')} WHERE $timeFilter GROUP BY ${t('pipeline_problem', 'system_id')}, ${t('pipeline_problem', 'kind')}`,
+          ['name', 'problem', 'since'],
+          'table',
         ),
       ],
     },
@@ -186,7 +200,7 @@ const FLEET: DashboardSpec = {
       reads: ['alarms'],
       w: 8,
       h: 9,
-      linkToSystem: true,
+      linkToSystem: 'system_id',
       queries: [
         q(
           'A',
@@ -303,11 +317,12 @@ const SYSTEM: DashboardSpec = {
       title: 'Energy',
       kind: 'timeseries',
       description:
-        'Production, consumption, grid import and export per bucket; self-consumption is production minus export (computed by Grafana).',
+        'Production (micros), consumption, grid import and export per bucket, and self-consumption: production minus export in each bucket, computed by Grafana (calculateField).',
       reads: ['production', 'consumption', 'grid'],
       unit: 'watth',
       w: 24,
       h: 9,
+      calculate: { alias: 'self_consumption_wh', left: 'production_wh', operator: '-', right: 'export_wh' },
       queries: [
         q('A', PRODUCTION_ENERGY_QUERY, ['production_wh']),
         q(

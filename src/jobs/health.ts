@@ -1,10 +1,13 @@
 // The service's own health in InfluxDB, written on every round (like Telegraf's `internal`
 // plugin), so Grafana's Pipeline dashboard and alert rules read it from the same data source as
 // the data: quota spent against the month's budget, points written, lag per dataset, errors,
-// unavailable datasets, restricted endpoints and the token's state. `/metrics` stays as it is.
-// Measurements `pipeline` and `pipeline_dataset` (docs/schema.md). Collecting reads Redis only;
+// unavailable datasets, restricted endpoints and the token's state; and one point per system with
+// a problem (quarantined, discovery failed), so the Fleet dashboard lists them by id and name.
+// `/metrics` stays as it is. Measurements `pipeline`, `pipeline_dataset`, `pipeline_problem`
+// (docs/schema.md). Collecting reads Redis only;
 // turning what was read into points is pure (healthPoints).
 import type { QuotaUsage } from '../state/quota-ledger.js';
+import type { SystemProblem } from '../state/system-problems.js';
 import type { StoredPair } from '../state/tokens.js';
 import { toLineProtocol, type DataPoint } from '../normalize/index.js';
 import { readSystemStates, type SystemState } from '../state/system-states.js';
@@ -17,6 +20,8 @@ export interface HealthInput {
   /** Systems kept out of the pipeline by a problem (src/state/system-problems.ts). */
   systemsQuarantined: number;
   systemsDiscoveryFailed: number;
+  /** The systems behind those two counts, each with its problem. */
+  problems: readonly SystemProblem[];
   /** Per system id: watermarks, unavailable datasets, last errors. */
   states: ReadonlyMap<string, SystemState>;
   quota: QuotaUsage;
@@ -35,7 +40,7 @@ interface DatasetHealth {
   unavailable: number;
 }
 
-/** The two measurements' points for one round at `nowMs` (pure). */
+/** The round's points at `nowMs` (pure): `pipeline`, per dataset, per system with a problem. */
 export function healthPoints(input: HealthInput, nowMs: number): DataPoint[] {
   const now = Math.floor(nowMs / 1000);
   const datasets = new Map<string, DatasetHealth>();
@@ -108,7 +113,16 @@ export function healthPoints(input: HealthInput, nowMs: number): DataPoint[] {
       },
       time: now,
     }));
-  return [pipeline, ...perDataset];
+  const perProblem = [...input.problems]
+    .sort((a, b) => a.id - b.id)
+    .map((p): DataPoint => ({
+      measurement: 'pipeline_problem',
+      tags: { system_id: String(p.id), kind: p.kind },
+      // The name when the API gave one; the id otherwise (a quarantined system may have none).
+      fields: { name: p.name ?? String(p.id), reason: p.reason, since: Math.floor(p.since / 1000) },
+      time: now,
+    }));
+  return [pipeline, ...perDataset, ...perProblem];
 }
 
 // The process's points counter at its previous round, so each round writes what was added since.
@@ -137,6 +151,7 @@ export async function collectHealth(runtime: Runtime): Promise<HealthInput> {
     systemsTotal: ids.length,
     systemsQuarantined: problems.filter((p) => p.kind === 'quarantined').length,
     systemsDiscoveryFailed: problems.filter((p) => p.kind === 'discovery-failed').length,
+    problems,
     states,
     quota,
     endpointsRestricted: Object.keys(restricted).length,

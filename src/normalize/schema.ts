@@ -45,6 +45,15 @@ const SERVICE_MEASUREMENTS = {
       unavailable: 'int',
     },
   },
+  pipeline_problem: {
+    writtenBy: 'service',
+    tags: ['system_id', 'kind'],
+    fields: {
+      name: 'string',
+      reason: 'string',
+      since: 'int',
+    },
+  },
 } as const satisfies Measurements;
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void

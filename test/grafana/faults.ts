@@ -10,6 +10,8 @@ export const WEAK_MICRO = 900_002;
 export const WEAK_SERIAL = 'M3';
 export const BATTERY_LOW = 900_003;
 export const FAULT_SYSTEMS = [OFFLINE, WEAK_MICRO, BATTERY_LOW];
+/** Known only by its problem (no data): quarantined by discovery, as the health round reports it. */
+export const QUARANTINED = 900_009;
 
 const HOUR = 3600;
 const DAY = 86_400;
@@ -37,6 +39,12 @@ export function faultPoints(nowMs: number): DataPoint[] {
     system(OFFLINE, 'Fault · offline', 'Australia/Sydney', now - 4.5 * HOUR, now),
     system(WEAK_MICRO, 'Fault · weak micro', 'Europe/Berlin', now - 300, now),
     system(BATTERY_LOW, 'Fault · battery low', 'US/Pacific', now - 300, now),
+    {
+      measurement: 'pipeline_problem',
+      tags: { system_id: String(QUARANTINED), kind: 'quarantined' },
+      fields: { name: 'Fault · quarantined', reason: 'time zone "Mars/Base" is unknown', since: now - DAY },
+      time: now - 600,
+    },
     {
       measurement: 'events',
       tags: { system_id: String(OFFLINE), event_type_id: '1', serial: 'ENVOY1' },

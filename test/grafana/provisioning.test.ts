@@ -4,6 +4,8 @@
 // points of a round, and docker-compose.yml's wiring (checked structurally: no container engine
 // or compose client runs here).
 import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { DASHBOARDS } from '../../src/grafana/panels.js';
 import { RULES } from '../../src/grafana/alerts.js';
@@ -48,6 +50,7 @@ const rulesFile = parse(read('grafana/provisioning/alerting/enphase-rules.yaml')
     rules: Array<{
       uid: string;
       condition: string;
+      annotations: Record<string, string>;
       data: Array<{ refId: string; datasourceUid: string; model: Record<string, unknown> }>;
     }>;
   }>;
@@ -112,6 +115,30 @@ describe('data source, dashboards and rules hold together', () => {
     expect(rulesFile.groups[0]!.rules).toHaveLength(RULES.length);
   });
 
+  it.each(rulesFile.groups.flatMap((g) => g.rules).map((rule) => ({ uid: rule.uid, rule })))(
+    '$uid: every $values.X of its summary and description is a refId of the rule, every $labels.x a tag its queries group by',
+    ({ rule }) => {
+      const refIds = new Set(rule.data.map((q) => q.refId));
+      const grouped = new Set(
+        rule.data
+          .filter((q) => q.datasourceUid !== '__expr__')
+          .flatMap((q) =>
+            [...String(q.model['query']).matchAll(/GROUP BY ([^)]*)/g)].flatMap((m) =>
+              [...m[1]!.matchAll(/"(\w+)"/g)].map((t) => t[1]!),
+            ),
+          ),
+      );
+      const texts = [rule.annotations['summary']!, rule.annotations['description']!];
+      expect(texts[0]).toMatch(/\S/);
+      for (const text of texts) {
+        for (const [, ref] of text.matchAll(/\$values\.(\w+)/g))
+          expect(refIds.has(ref!) ? ref : `no refId ${ref}`).toBe(ref);
+        for (const [, label] of text.matchAll(/\$labels\.(\w+)/g))
+          expect(grouped.has(label!) ? label : `no GROUP BY ${label}`).toBe(label);
+      }
+    },
+  );
+
   it('queries use no InfluxQL that InfluxDB 3 lacks', () => {
     for (const query of everyQuery()) expect(query).not.toMatch(/INTEGRAL\(|SLIMIT|SOFFSET|SHOW DATABASES/i);
   });
@@ -175,14 +202,40 @@ describe('the health measurements of a round (pure)', () => {
     ]),
     quota: { month: '2026-04', total: 420, byEndpoint: {}, limit: 1000, reserve: 50, budget: 950 },
     systemsQuarantined: 1,
-    systemsDiscoveryFailed: 0,
+    systemsDiscoveryFailed: 1,
+    problems: [
+      { id: 9, kind: 'discovery-failed', reason: 'devices: 500', since: nowMs - 60_000, checkedAt: nowMs },
+      {
+        id: 7,
+        kind: 'quarantined',
+        reason: 'no time zone',
+        since: nowMs - 3_600_000,
+        checkedAt: nowMs,
+        name: 'Roof',
+      },
+    ],
     endpointsRestricted: 1,
     token: { accessToken: 'a', refreshToken: 'r', updatedAt: 0, source: 'refresh', expiresAt: nowMs - 1 },
     pointsWritten: 1234,
   };
 
-  it('writes the fleet’s totals, and per dataset the largest lag and the system behind it', () => {
-    const [pipeline, ...datasets] = healthPoints(input, nowMs);
+  it('writes the fleet’s totals, per dataset the largest lag and the system behind it, and each system with a problem', () => {
+    const [pipeline, ...rest] = healthPoints(input, nowMs);
+    const datasets = rest.filter((p) => p.measurement === 'pipeline_dataset');
+    expect(rest.filter((p) => p.measurement === 'pipeline_problem')).toEqual([
+      {
+        measurement: 'pipeline_problem',
+        tags: { system_id: '7', kind: 'quarantined' },
+        fields: { name: 'Roof', reason: 'no time zone', since: now - 3600 },
+        time: now,
+      },
+      {
+        measurement: 'pipeline_problem',
+        tags: { system_id: '9', kind: 'discovery-failed' },
+        fields: { name: '9', reason: 'devices: 500', since: now - 60 },
+        time: now,
+      },
+    ]);
     expect(pipeline).toEqual({
       measurement: 'pipeline',
       tags: {},
@@ -190,7 +243,7 @@ describe('the health measurements of a round (pure)', () => {
         round_at: now,
         systems_total: 2,
         systems_quarantined: 1,
-        systems_discovery_failed: 0,
+        systems_discovery_failed: 1,
         quota_used: 420,
         quota_limit: 1000,
         quota_budget: 950,
@@ -239,7 +292,7 @@ describe('the health measurements of a round (pure)', () => {
   });
 });
 
-describe('docker-compose.yml (structure; not started: no container engine here)', () => {
+describe('docker-compose.yml (Compose Specification and structure; not started: no container engine here)', () => {
   const compose = parse(read('docker-compose.yml')) as {
     services: Record<
       string,
@@ -257,6 +310,22 @@ describe('docker-compose.yml (structure; not started: no container engine here)'
   const services = compose.services;
   const sdkVersion = (JSON.parse(read('package.json')) as { devDependencies: Record<string, string> })
     .devDependencies['@grafana/grafana-foundation-sdk']!;
+
+  it('validates against the Compose Specification (test/schemas/compose-spec.json, ajv), and a misspelt key does not', () => {
+    // The schema as docker compose applies it: after YAML merge keys (`<<: *etl`) are resolved.
+    const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
+    addFormats.default(ajv);
+    const validate = ajv.compile(JSON.parse(read('test/schemas/compose-spec.json')) as object);
+    const file = parse(read('docker-compose.yml'), { merge: true }) as Record<string, unknown>;
+    expect(validate(file) ? [] : validate.errors).toEqual([]);
+    const broken = parse(read('docker-compose.yml'), { merge: true }) as typeof compose;
+    (broken.services['grafana'] as Record<string, unknown>)['volume'] = ['./grafana:/x'];
+    expect(validate(broken)).toBe(false);
+    expect(validate.errors?.[0]).toMatchObject({
+      instancePath: '/services/grafana',
+      params: { additionalProperty: 'volume' },
+    });
+  });
 
   it('pins the Grafana release the dashboards are built for', () => {
     expect(services['grafana']!.image).toBe(`grafana/grafana:${sdkVersion.split('-')[0]}`);
