@@ -5,7 +5,7 @@ import { DEFAULT_API_URL, loadConfig, usesSimulator, type Config } from '../conf
 import { checkInfluxSink, InfluxUnreachableError } from '../loaders/index.js';
 import { createLogger, type Logger } from '../log.js';
 import { startService } from '../service.js';
-import { startSimulator, type RunningSimulator } from '../simulator/index.js';
+import type { RunningSimulator } from '../simulator/index.js';
 import { requireRedis } from './redis-check.js';
 import { endSoon, firstStopSignal } from './signals.js';
 
@@ -15,6 +15,8 @@ async function withBuiltinSimulator(
   logger: Logger,
 ): Promise<{ config: Config; simulator?: RunningSimulator }> {
   if (!usesSimulator(config)) return { config };
+  // Loaded only here: the simulator and fastify cost a worker with real credentials ~27 MiB.
+  const { startSimulator } = await import('../simulator/index.js');
   const simulator = await startSimulator({ systems: 5 });
   const pair = simulator.issueTokenPair();
   logger.warn(
