@@ -13,9 +13,10 @@
 // Run under the shared lock: flock /work/wt/bench.lock node --import tsx bench/demo.ts
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+// A free port (bound, then released) is one nothing answers on: the demo's "does not answer" case.
+import { freePort } from '../test/support/ports.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string): string => {
@@ -29,18 +30,6 @@ const group = args.includes('--group');
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SPARK = /^ {2}\d+ .*[▁▂▃▄▅▆▇█]+ +(\d+\.\d kWh|–) {2}\(/;
 
-/** A port nothing listens on (bound, then released): the demo's "does not answer" case. */
-async function deadPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 interface Run {
   firstSparkMs: number;
   pictureMs: number;
@@ -53,8 +42,8 @@ interface Run {
 async function once(): Promise<Run> {
   const env = {
     ...process.env,
-    REDIS_URL: `redis://127.0.0.1:${await deadPort()}`,
-    INFLUX_URL: `http://127.0.0.1:${await deadPort()}`,
+    REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+    INFLUX_URL: `http://127.0.0.1:${await freePort()}`,
     INFLUX_API: 'v1',
     LOG_LEVEL: 'warn',
     METRICS_PORT: '0',

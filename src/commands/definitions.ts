@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import type { SystemSelection } from '../jobs/backfill-and-sync.js';
 import type { BackfillOptions } from './backfill.js';
+import type { SimulatorFlags } from './simulator.js';
 import {
   parseBackfillConcurrency,
   parseIds,
@@ -154,16 +155,7 @@ function defineSimulator(program: Command): void {
     .option('--seed <s>', 'seed of the deterministic data', wholeNumber('--seed', 0, 2 ** 31 - 1), 1)
     .option('--faults <spec>', 'fault injection, e.g. error=0.1,latency=200 (docs/simulator.md)')
     .option('--misbehaviour <file>', 'per-system misbehaviour knobs, a JSON file (docs/simulator.md)')
-    .action(
-      async (opts: {
-        port: number;
-        host: string;
-        systems: number;
-        seed: number;
-        faults?: string;
-        misbehaviour?: string;
-      }) => (await import('./simulator.js')).runSimulatorCommand(opts),
-    );
+    .action(async (opts: SimulatorFlags) => (await import('./simulator.js')).runSimulatorCommand(opts));
   program
     .command('demo')
     .description(

@@ -34,15 +34,18 @@ export function readMisbehaviourFile(path: string): MisbehaviourOptions {
   }
 }
 
-/** The command's work, with its options parsed (definitions.ts). */
-export async function runSimulatorCommand(opts: {
+/** The `simulator` command's flags as commander parses them (definitions.ts). */
+export interface SimulatorFlags {
   port: number;
   host: string;
   systems: number;
   seed: number;
   faults?: string;
   misbehaviour?: string;
-}): Promise<void> {
+}
+
+/** The command's work, with its options parsed (definitions.ts). */
+export async function runSimulatorCommand(opts: SimulatorFlags): Promise<void> {
   let faults: FaultOptions | undefined;
   try {
     faults = opts.faults ? parseFaultSpec(opts.faults) : undefined;
