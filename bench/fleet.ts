@@ -2,7 +2,9 @@
 //
 //   node --import tsx bench/fleet.ts [--systems 1000,10000] [--datasets a,b|all] [--concurrency 16]
 //   node --import tsx bench/fleet.ts --service [--paced] [--systems 1000] [--tick 1m] [--minutes 12] [--concurrency n]
-//   (either: [--worker-node-args "--heapsnapshot-signal=SIGUSR2 ..."], node options of the worker)
+//   (either: [--worker-node-args "--heapsnapshot-signal=SIGUSR2 ..."], node options of the worker;
+//   with it, [--snapshot-at 1000,3000]: SIGUSR2 to the worker when that many sync jobs of the
+//   round have finished — a heap snapshot, after V8's full GC, for bench/support/heap-summary.mjs)
 //   node --import tsx bench/fleet.ts --rss [--days 7,730]
 //   node --import tsx bench/fleet.ts --state-only [--systems 1000,10000]
 //
@@ -53,6 +55,12 @@ const arg = (name: string, fallback: string): string => {
 const logger = createLogger({ level: 'error' });
 /** Node options of the worker child only (profiling: `--worker-node-args "--heapsnapshot-signal=SIGUSR2"`). */
 const workerNodeArgs = arg('worker-node-args', '').split(' ').filter(Boolean);
+/** Finished sync jobs of a round at which the worker gets SIGUSR2 (a heap snapshot). */
+const snapshotAt = arg('snapshot-at', '')
+  .split(',')
+  .filter(Boolean)
+  .map(Number)
+  .sort((a, b) => a - b);
 const load = (): string =>
   loadavg()
     .map((l) => l.toFixed(2))
@@ -198,12 +206,20 @@ async function roundDone(
   queue: Queue,
   total: number,
   progress: () => string,
+  workerPid?: number,
 ): Promise<{ completed: number; failed: number }> {
   const started = Date.now();
   let reported = started;
+  const snapshots = [...snapshotAt];
   for (;;) {
     const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
     const pending = (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0);
+    const done = (c.completed ?? 0) + (c.failed ?? 0);
+    if (workerPid !== undefined && snapshots.length > 0 && done >= snapshots[0]!) {
+      console.error(`${done} jobs finished: heap snapshot of the worker (SIGUSR2)`);
+      snapshots.shift();
+      process.kill(workerPid, 'SIGUSR2');
+    }
     if (pending === 0 && (c.completed ?? 0) + (c.failed ?? 0) >= total)
       return { completed: c.completed ?? 0, failed: c.failed ?? 0 };
     if (Date.now() - reported >= 60_000) {
@@ -294,7 +310,12 @@ async function benchFleet(systems: number, datasets: string, concurrency: number
       t = Date.now();
       await queues.discover.add(JOB_ROUND, {}, { jobId: 'bench-round' });
       const { offered } = await finished<{ offered: number }>(queues.discover, 'bench-round');
-      const counts = await roundDone(queues.sync, offered, () => `worker RSS ${mib(rss.peakKiB())} MiB peak`);
+      const counts = await roundDone(
+        queues.sync,
+        offered,
+        () => `worker RSS ${mib(rss.peakKiB())} MiB peak`,
+        worker.pid,
+      );
       const syncMs = Date.now() - t;
       const syncHits = await sim.count();
       const rssRound = rss.stop();
