@@ -1,7 +1,8 @@
 // The Enphase API client: the one way requests reach Enphase. Every attempt goes through the same
-// gates, in this order, so each is counted and limited (got's own retry is off):
-//   restriction remembered for this system and endpoint? → access token → shared rate limiter →
-//   monthly ledger (which also refuses while a 429 for the month is in force) → HTTP → the
+// gates, so each is counted and limited (got's own retry is off):
+//   access token → the request gate, one Redis round trip (gate.ts): restriction remembered for
+//   this system and endpoint? → monthly ledger (which also refuses while a 429 for the month is in
+//   force) → shared rate limiter; slot and count taken together → HTTP → the
 //   step response-policy.ts gives (200 parsed and validated; 401 refresh once; 403 or a second
 //   401 a plan restriction, on the systems list a refused API key; 429 wait for the minute or
 //   for period_end; 501/400/404-device/422 permanent; 5xx/network/unparsable 200 retried by
@@ -27,6 +28,7 @@ import type {
 import type { TokenManager } from './auth.js';
 import { createAdmission } from './admission.js';
 import { createClientParts } from './client-parts.js';
+import { createRequestGate } from './gate.js';
 import type { RequestContext } from './errors/index.js';
 import type { RateLimiter } from './limiter.js';
 import { acceptHeaderFor } from './media-types.js';
@@ -123,7 +125,7 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
   });
 
   const admit = createAdmission({
-    limiter,
+    gate: createRequestGate({ redis: deps.redis, limiter, quota, restrictions, now }),
     quota,
     useReserve: deps.useReserve ?? false,
     onQuotaExhausted: deps.onQuotaExhausted ?? 'wait',
@@ -146,8 +148,6 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
     const path = fillTemplate(template, options.pathParams);
     const searchParams = queryParams(options.query);
 
-    const known = await restrictions.check(scope);
-    if (known) throw unavailableError(known, ctx);
     const accept = acceptHeaderFor(method, template);
     const check = validate
       ? (json: unknown) => validateResponse(method.toUpperCase(), template, 200, json)
@@ -162,13 +162,22 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
     let waits429 = 0;
     for (;;) {
       signal?.throwIfAborted();
-      // The token first: if it cannot be had (AuthError), nothing is counted or sent.
+      // A remembered restriction fails the call without a token: when the token needs Redis or a
+      // refresh (the first call, near expiry), ask for the restriction first, on its own. Otherwise
+      // the gate below checks it, in the same round trip as the limiter and the ledger.
+      if (attempt === 0 && !tokens.hasUsableToken()) {
+        const known = await restrictions.check(scope);
+        if (known) throw unavailableError(known, ctx);
+      }
+      // The token before the gate: if it cannot be had (AuthError), nothing is counted or sent.
       const token = await tokens.accessToken(signal);
-      const permit = await admit(template, ctx);
-      if (!permit) {
+      const admitted = await admit(scope, ctx);
+      if (!admitted) {
         retryClock = now();
         continue;
       }
+      if ('restricted' in admitted) throw unavailableError(admitted.restricted, ctx);
+      const { permit } = admitted;
       attempt += 1;
       const sentAt = now();
       let response: Response<string> | undefined;
