@@ -41,6 +41,8 @@ export interface TokenManagerOptions {
 export interface TokenManager {
   /** A usable access token, refreshed first when it is about to expire. */
   accessToken(signal?: AbortSignal): Promise<string>;
+  /** True when accessToken() would answer from memory: no Redis, no refresh. */
+  hasUsableToken(): boolean;
   /** After a 401 with `rejectedToken`: a new access token (refreshed once, whoever does it). */
   renewAfter401(rejectedToken: string, signal?: AbortSignal): Promise<string>;
   /** Refreshes now, whatever the expiry (`enphase-etl auth refresh`). */
@@ -202,6 +204,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       }
       return current.accessToken;
     },
+    hasUsableToken: () => current !== undefined && !isDueForRefresh(current, now()),
     async renewAfter401(rejectedToken, signal) {
       current = await singleFlight(rejectedToken, false, signal);
       return current.accessToken;

@@ -65,7 +65,7 @@ export function createClientParts(options: ClientPartsOptions): ClientParts {
       windowMs: options.rateWindowMs ?? 60_000,
       ...(options.rateMarginMs !== undefined ? { marginMs: options.rateMarginMs } : {}),
       // An unanswered request counts until its timeout could have fired, plus the moments
-      // between admission and sending (the quota ledger's round trip).
+      // between admission and sending (a host that stalls the process).
       inFlightMs: (options.timeoutMs ?? 30_000) + 10_000,
       sleep,
     });

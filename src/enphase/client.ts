@@ -1,12 +1,12 @@
 // The Enphase API client: the one way requests reach Enphase. Every attempt goes through the same
-// gates, in this order, so each is counted and limited (got's own retry is off):
-//   restriction remembered for this system and endpoint? → access token → shared rate limiter →
-//   monthly ledger (which also refuses while a 429 for the month is in force) → HTTP → the
+// gates, so each is counted and limited (the HTTP layer never retries by itself):
+//   access token → the request gate, one Redis round trip (gate.ts): restriction remembered for
+//   this system and endpoint? → monthly ledger (which also refuses while a 429 for the month is in
+//   force) → shared rate limiter; slot and count taken together → HTTP → the
 //   step response-policy.ts gives (200 parsed and validated; 401 refresh once; 403 or a second
 //   401 a plan restriction, on the systems list a refused API key; 429 wait for the minute or
 //   for period_end; 501/400/404-device/422 permanent; 5xx/network/unparsable 200 retried by
 //   retryDelay). This module only executes those steps; it never reads a status code itself.
-import { got, type Got, type Response } from 'got';
 import type { Redis } from 'ioredis';
 import { ConfigError, type Config } from '../config.js';
 import { redactUrl, type Logger } from '../log.js';
@@ -27,6 +27,7 @@ import type {
 import type { TokenManager } from './auth.js';
 import { createAdmission } from './admission.js';
 import { createClientParts } from './client-parts.js';
+import { createRequestGate } from './gate.js';
 import type { RequestContext } from './errors/index.js';
 import type { RateLimiter } from './limiter.js';
 import { acceptHeaderFor } from './media-types.js';
@@ -36,6 +37,7 @@ import { nextStep, unavailableError, type CallRules, type Outcome } from './resp
 import { validateResponse } from './response-validator.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { sleep as defaultSleep, type Sleep } from './sleep.js';
+import { createTransport, type TransportAnswer } from './transport.js';
 
 export interface EnphaseClientDeps {
   config: Pick<Config, 'enphase'>;
@@ -112,18 +114,16 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
   };
   const { tokens, limiter, quota, restrictions } = createClientParts({ ...deps, keyId, now, sleep });
 
-  const http: Got = got.extend({
-    prefixUrl: cfg.apiUrl,
+  // Node's http with keep-alive (transport.ts): no retry of its own, no redirects followed, every
+  // status an answer for the response policy.
+  const http = createTransport({
+    baseUrl: cfg.apiUrl,
     headers: { key: apiKey, 'user-agent': 'enphase-etl' },
-    retry: { limit: 0 },
-    throwHttpErrors: false,
-    followRedirect: false,
-    responseType: 'text',
-    timeout: { request: deps.timeoutMs ?? 30_000 },
+    timeoutMs: deps.timeoutMs ?? 30_000,
   });
 
   const admit = createAdmission({
-    limiter,
+    gate: createRequestGate({ redis: deps.redis, limiter, quota, restrictions, now }),
     quota,
     useReserve: deps.useReserve ?? false,
     onQuotaExhausted: deps.onQuotaExhausted ?? 'wait',
@@ -146,8 +146,6 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
     const path = fillTemplate(template, options.pathParams);
     const searchParams = queryParams(options.query);
 
-    const known = await restrictions.check(scope);
-    if (known) throw unavailableError(known, ctx);
     const accept = acceptHeaderFor(method, template);
     const check = validate
       ? (json: unknown) => validateResponse(method.toUpperCase(), template, 200, json)
@@ -162,20 +160,30 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
     let waits429 = 0;
     for (;;) {
       signal?.throwIfAborted();
-      // The token first: if it cannot be had (AuthError), nothing is counted or sent.
+      // A remembered restriction fails the call without a token: when the token needs Redis or a
+      // refresh (the first call, near expiry), ask for the restriction first, on its own. Otherwise
+      // the gate below checks it, in the same round trip as the limiter and the ledger.
+      if (attempt === 0 && !tokens.hasUsableToken()) {
+        const known = await restrictions.check(scope);
+        if (known) throw unavailableError(known, ctx);
+      }
+      // The token before the gate: if it cannot be had (AuthError), nothing is counted or sent.
       const token = await tokens.accessToken(signal);
-      const permit = await admit(template, ctx);
-      if (!permit) {
+      const admitted = await admit(scope, ctx);
+      if (!admitted) {
         retryClock = now();
         continue;
       }
+      if ('restricted' in admitted) throw unavailableError(admitted.restricted, ctx);
+      const { permit } = admitted;
       attempt += 1;
       const sentAt = now();
-      let response: Response<string> | undefined;
+      let response: TransportAnswer | undefined;
       let code = 'ERR_NETWORK';
       try {
-        response = await http(path, {
+        response = await http({
           method: method === 'get' ? 'GET' : 'POST',
+          path,
           searchParams,
           headers: { authorization: `Bearer ${token}`, accept },
           ...(options.body !== undefined ? { json: options.body } : {}),

@@ -23,23 +23,38 @@ import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { sleep as defaultSleep, type Sleep } from './sleep.js';
 
+/**
+ * The sliding log in Lua, shared by the limiter's own script and the request gate's
+ * (src/enphase/gate.ts), so the rule is written once. `rate_full` drops what left the window and
+ * returns the earliest score when the window is full (nil when there is room); `rate_take` adds the
+ * member scored with its in-flight deadline and keeps the key alive for as long as it can count.
+ */
+export const RATE_LUA = `
+local function rate_now()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function rate_full(key, window, limit, now)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  if redis.call('ZCARD', key) < limit then return nil end
+  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  return tonumber(oldest[2]) or now
+end
+local function rate_take(key, window, member, hold, now)
+  redis.call('ZADD', key, now + hold, member)
+  if redis.call('PTTL', key) < hold + window then redis.call('PEXPIRE', key, hold + window) end
+end
+`;
+
 // KEYS[1] the sorted set; ARGV: window (ms), limit, member, in-flight hold (ms). Returns {1} when
 // admitted, or {0, the earliest score, now} (retryAfterMs turns these into a wait).
-const ACQUIRE_SCRIPT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+const ACQUIRE_SCRIPT = `${RATE_LUA}
+local now = rate_now()
 local window = tonumber(ARGV[1])
-local limit = tonumber(ARGV[2])
-local hold = tonumber(ARGV[4])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-if redis.call('ZCARD', KEYS[1]) < limit then
-  redis.call('ZADD', KEYS[1], now + hold, ARGV[3])
-  local ttl = redis.call('PTTL', KEYS[1])
-  if ttl < hold + window then redis.call('PEXPIRE', KEYS[1], hold + window) end
-  return {1}
-end
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return {0, tonumber(oldest[2]), now}
+local oldest = rate_full(KEYS[1], window, tonumber(ARGV[2]), now)
+if oldest then return {0, oldest, now} end
+rate_take(KEYS[1], window, ARGV[3], tonumber(ARGV[4]), now)
+return {1}
 `;
 
 // KEYS[1] the sorted set; ARGV: window (ms), member. Scores the member with now (its answer is
@@ -68,6 +83,14 @@ return 1
 export function retryAfterMs(oldestScore: number, nowMs: number, windowMs: number): number {
   if (oldestScore > nowMs) return windowMs;
   return oldestScore + windowMs - nowMs + 1;
+}
+
+/**
+ * retryAfterMs plus a little jitter, so that the processes waiting for the same slot do not all
+ * ask at the same millisecond.
+ */
+export function slotWaitMs(oldestScore: number, nowMs: number, windowMs: number): number {
+  return retryAfterMs(oldestScore, nowMs, windowMs) + Math.floor(Math.random() * 10);
 }
 
 export interface RateLimiterOptions {
@@ -108,6 +131,17 @@ export interface RateLimiter {
   release(permit: RatePermit): Promise<void>;
   readonly limit: number;
   readonly windowMs: number;
+  /**
+   * What the request gate (gate.ts) needs to take a slot in its own script, with the same rule
+   * (RATE_LUA): the sorted set, the window with its margin, the in-flight hold, and a new permit's
+   * member (unique across processes). Its permits are released with `release` like any other.
+   */
+  readonly slot: {
+    readonly key: string;
+    readonly effectiveWindowMs: number;
+    readonly inFlightMs: number;
+    nextMember(): string;
+  };
 }
 
 type RedisWithLimiter = Redis & {
@@ -136,14 +170,18 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   }
   const processTag = randomBytes(4).toString('hex');
   let counter = 0;
+  const nextMember = (): string => {
+    counter += 1;
+    return `${processTag}:${counter}`;
+  };
   return {
     limit: options.limit,
     windowMs,
+    slot: { key: options.key, effectiveWindowMs: effectiveWindow, inFlightMs, nextMember },
     async acquire(signal) {
       for (;;) {
         signal?.throwIfAborted();
-        counter += 1;
-        const member = `${processTag}:${counter}`;
+        const member = nextMember();
         const answer = await redis.enphaseRateAcquire(
           options.key,
           effectiveWindow,
@@ -152,10 +190,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
           inFlightMs,
         );
         if (answer[0] === 1) return { member };
-        const waitMs = retryAfterMs(answer[1], answer[2], effectiveWindow);
-        // Sleep until a slot can free, plus a little jitter so that the processes waiting for the
-        // same slot do not all ask at the same millisecond.
-        await sleep(waitMs + Math.floor(Math.random() * 10), signal);
+        await sleep(slotWaitMs(answer[1], answer[2], effectiveWindow), signal);
       }
     },
     async release(permit) {

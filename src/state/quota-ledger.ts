@@ -16,27 +16,45 @@ export function nextMonthStart(ms: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
 }
 
+/**
+ * The ledger's rule in Lua. Requests are counted by the request gate's script
+ * (src/enphase/gate.ts), which runs this with the limiter's and the restrictions' rules in one
+ * round trip; the rule itself lives here, with the ledger.
+ * `quota_refusal(ledger, blocked key, budget ('' = none), now ms)` is nil when a request may be
+ * counted, {2, blocked-until} while a 429 for the month is in force, {0, total} when the budget is
+ * spent; `quota_count(ledger, endpoint, ttl ms)` counts one request and returns the new total.
+ * Check and count run in one script, so two processes cannot both take the last request of the
+ * budget.
+ */
+export const QUOTA_LUA = `
+local function quota_refusal(ledger, blocked_key, budget, now)
+  local blocked = tonumber(redis.call('GET', blocked_key) or '0')
+  if blocked > now then return {2, blocked} end
+  if budget ~= '' then
+    local total = tonumber(redis.call('HGET', ledger, 'total') or '0')
+    if total >= tonumber(budget) then return {0, total} end
+  end
+  return nil
+end
+local function quota_count(ledger, endpoint, ttl)
+  local total = redis.call('HINCRBY', ledger, 'total', 1)
+  redis.call('HINCRBY', ledger, 'endpoint:' .. endpoint, 1)
+  redis.call('PEXPIRE', ledger, ttl)
+  return total
+end
+`;
+
 // KEYS[1] the month's hash, KEYS[2] the month block. ARGV: budget ('' = none), endpoint, ttl (ms),
-// now (ms). Returns {1, total} when counted; {0, total} (nothing counted) when the budget is
-// spent; {2, blocked-until} when a 429 for the month is in force. Check and count in one step, so
-// two processes cannot both take the last request of the budget (and in one round trip).
-const RECORD_SCRIPT = `
-local blocked = tonumber(redis.call('GET', KEYS[2]) or '0')
-if blocked > tonumber(ARGV[4]) then
-  return {2, blocked}
-end
-local total = tonumber(redis.call('HGET', KEYS[1], 'total') or '0')
-if ARGV[1] ~= '' and total >= tonumber(ARGV[1]) then
-  return {0, total}
-end
-total = redis.call('HINCRBY', KEYS[1], 'total', 1)
-redis.call('HINCRBY', KEYS[1], 'endpoint:' .. ARGV[2], 1)
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return {1, total}
+// now (ms). Returns {1, total} when counted, else quota_refusal's answer. The client counts through
+// the request gate instead; this is the ledger on its own (tools, tests).
+const RECORD_SCRIPT = `${QUOTA_LUA}
+local refusal = quota_refusal(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[4]))
+if refusal then return refusal end
+return {1, quota_count(KEYS[1], ARGV[2], ARGV[3])}
 `;
 
 // Ledgers are kept a while after their month, for `status` and comparisons.
-const LEDGER_TTL_MS = 400 * 86_400_000;
+export const LEDGER_TTL_MS = 400 * 86_400_000;
 
 export interface QuotaUsage {
   month: string;
@@ -61,9 +79,15 @@ export interface QuotaLedger {
   readonly reserve: number;
   /**
    * Counts one request to `endpoint` if no month block is in force and the budget allows
-   * (`useReserve` lets it spend the reserve).
+   * (`useReserve` lets it spend the reserve). The client counts through its request gate, which
+   * runs the same rule (QUOTA_LUA) with the limiter's in one round trip.
    */
   record(endpoint: string, options?: { useReserve?: boolean }): Promise<RecordResult>;
+  /**
+   * What the request gate needs to run QUOTA_LUA for a request at `atMs`: the month's hash, the
+   * month block and the budget ('' = no cap; `useReserve` lets it spend the reserve).
+   */
+  gateArgs(atMs: number, useReserve: boolean): { ledgerKey: string; blockedKey: string; budget: string };
   usage(month?: string): Promise<QuotaUsage>;
   /** Epoch ms of a month block from the API still in force, or undefined. */
   blockedUntil(): Promise<number | undefined>;
@@ -80,6 +104,13 @@ export interface QuotaOptions {
   limit: number | null;
   reserve: number;
   now?: () => number;
+}
+
+/** QUOTA_LUA's answer for a request at `atMs`: {1, total} counted, {0, total} budget, {2, until} blocked. */
+export function readRecordAnswer(status: number, value: number, atMs: number): RecordResult {
+  if (status === 1) return { ok: true, total: value };
+  if (status === 2) return { ok: false, reason: 'blocked', total: NaN, retryAt: value };
+  return { ok: false, reason: 'budget', total: value, retryAt: nextMonthStart(atMs) };
 }
 
 type RedisWithRecord = Redis & {
@@ -102,6 +133,15 @@ export function createQuotaLedger(options: QuotaOptions): QuotaLedger {
   const budgetFor = (useReserve: boolean): number | null =>
     options.limit === null ? null : Math.max(0, options.limit - (useReserve ? 0 : options.reserve));
 
+  const gateArgs: QuotaLedger['gateArgs'] = (atMs, useReserve) => {
+    const budget = budgetFor(useReserve);
+    return {
+      ledgerKey: options.ledgerKey(monthOf(atMs)),
+      blockedKey: options.blockedKey,
+      budget: budget === null ? '' : String(budget),
+    };
+  };
+
   const blockedUntil = async (): Promise<number | undefined> => {
     const raw = await redis.get(options.blockedKey);
     const until = raw === null ? NaN : Number(raw);
@@ -113,19 +153,18 @@ export function createQuotaLedger(options: QuotaOptions): QuotaLedger {
     reserve: options.reserve,
     async record(endpoint, recordOptions = {}) {
       const at = now();
-      const budget = budgetFor(recordOptions.useReserve ?? false);
+      const month = gateArgs(at, recordOptions.useReserve ?? false);
       const [status, value] = await redis.enphaseQuotaRecord(
-        options.ledgerKey(monthOf(at)),
-        options.blockedKey,
-        budget === null ? '' : String(budget),
+        month.ledgerKey,
+        month.blockedKey,
+        month.budget,
         endpoint,
         LEDGER_TTL_MS,
         at,
       );
-      if (status === 1) return { ok: true, total: value };
-      if (status === 2) return { ok: false, reason: 'blocked', total: NaN, retryAt: value };
-      return { ok: false, reason: 'budget', total: value, retryAt: nextMonthStart(at) };
+      return readRecordAnswer(status, value, at);
     },
+    gateArgs,
     async usage(month = monthOf(now())) {
       const hash = await redis.hgetall(options.ledgerKey(month));
       const byEndpoint: Record<string, number> = {};

@@ -24,6 +24,8 @@ export interface RestrictionScope {
 }
 
 export interface PlanRestrictions {
+  /** The hash (keys.planRestricted(apiKeyId)), for the request gate's script (RESTRICTION_LUA). */
+  readonly key: string;
   /** The restriction in force for this endpoint and system, if any. */
   check(scope: RestrictionScope): Promise<Restriction | undefined>;
   remember(scope: RestrictionScope, status: number, reason: string): Promise<Restriction>;
@@ -32,6 +34,34 @@ export interface PlanRestrictions {
 }
 
 const KEY_WIDE = '*';
+
+/**
+ * The check in Lua, for the request gate's script (src/enphase/gate.ts), which runs it before the
+ * limiter and the ledger in the same round trip: `restriction_in_force(hash, field, now ms)` is
+ * the stored JSON when a restriction is in force (its `until` later than now), else nil — the
+ * same rule as parseRestriction below (JSON that does not parse, or lacks a numeric `until`, is
+ * no restriction).
+ */
+export const RESTRICTION_LUA = `
+local function restriction_in_force(hash, field, now)
+  local raw = redis.call('HGET', hash, field)
+  if not raw then return nil end
+  local ok, r = pcall(cjson.decode, raw)
+  if ok and type(r) == 'table' and type(r['until']) == 'number' and r['until'] > now then return raw end
+  return nil
+end
+`;
+
+/** A stored restriction, if it is one and still in force at `nowMs`. */
+export function parseRestriction(raw: string | null | undefined, nowMs: number): Restriction | undefined {
+  if (!raw) return undefined;
+  try {
+    const r = JSON.parse(raw) as Restriction;
+    return typeof r.until === 'number' && r.until > nowMs ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The hash field of a scope: `<system id>|<endpoint>`, or `*|<endpoint>` for a key-wide call. */
 export function restrictionField(scope: RestrictionScope): string {
@@ -57,16 +87,9 @@ export function createPlanRestrictions(options: {
   now?: () => number;
 }): PlanRestrictions {
   const now = options.now ?? Date.now;
-  const parse = (raw: string | null | undefined): Restriction | undefined => {
-    if (!raw) return undefined;
-    try {
-      const r = JSON.parse(raw) as Restriction;
-      return typeof r.until === 'number' && r.until > now() ? r : undefined;
-    } catch {
-      return undefined;
-    }
-  };
+  const parse = (raw: string | null | undefined): Restriction | undefined => parseRestriction(raw, now());
   return {
+    key: options.key,
     async check(scope) {
       return parse(await options.redis.hget(options.key, restrictionField(scope)));
     },
