@@ -1,5 +1,5 @@
 // The Enphase API client: the one way requests reach Enphase. Every attempt goes through the same
-// gates, so each is counted and limited (the HTTP layer never retries by itself):
+// gates, so each is counted and limited (got's own retry is off):
 //   access token → the request gate, one Redis round trip (gate.ts): restriction remembered for
 //   this system and endpoint? → monthly ledger (which also refuses while a 429 for the month is in
 //   force) → shared rate limiter; slot and count taken together → HTTP → the
@@ -7,6 +7,7 @@
 //   401 a plan restriction, on the systems list a refused API key; 429 wait for the minute or
 //   for period_end; 501/400/404-device/422 permanent; 5xx/network/unparsable 200 retried by
 //   retryDelay). This module only executes those steps; it never reads a status code itself.
+import { got, type Got, type Response } from 'got';
 import type { Redis } from 'ioredis';
 import { ConfigError, type Config } from '../config.js';
 import { redactUrl, type Logger } from '../log.js';
@@ -37,7 +38,6 @@ import { nextStep, unavailableError, type CallRules, type Outcome } from './resp
 import { validateResponse } from './response-validator.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { sleep as defaultSleep, type Sleep } from './sleep.js';
-import { createTransport, type TransportAnswer } from './transport.js';
 
 export interface EnphaseClientDeps {
   config: Pick<Config, 'enphase'>;
@@ -114,12 +114,14 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
   };
   const { tokens, limiter, quota, restrictions } = createClientParts({ ...deps, keyId, now, sleep });
 
-  // Node's http with keep-alive (transport.ts): no retry of its own, no redirects followed, every
-  // status an answer for the response policy.
-  const http = createTransport({
-    baseUrl: cfg.apiUrl,
+  const http: Got = got.extend({
+    prefixUrl: cfg.apiUrl,
     headers: { key: apiKey, 'user-agent': 'enphase-etl' },
-    timeoutMs: deps.timeoutMs ?? 30_000,
+    retry: { limit: 0 },
+    throwHttpErrors: false,
+    followRedirect: false,
+    responseType: 'text',
+    timeout: { request: deps.timeoutMs ?? 30_000 },
   });
 
   const admit = createAdmission({
@@ -178,12 +180,11 @@ export function createEnphaseClient(deps: EnphaseClientDeps): EnphaseClient {
       const { permit } = admitted;
       attempt += 1;
       const sentAt = now();
-      let response: TransportAnswer | undefined;
+      let response: Response<string> | undefined;
       let code = 'ERR_NETWORK';
       try {
-        response = await http({
+        response = await http(path, {
           method: method === 'get' ? 'GET' : 'POST',
-          path,
           searchParams,
           headers: { authorization: `Bearer ${token}`, accept },
           ...(options.body !== undefined ? { json: options.body } : {}),
