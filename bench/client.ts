@@ -1,9 +1,8 @@
 // Request overhead of the Enphase client: requests/s against the simulator with limits out of the
 // way (partner plan, limits raised), from one process, compared with plain got requests carrying
-// the same headers. The difference is what the client adds per request: its HTTP layer
-// (src/enphase/transport.ts, node's http) against got, the Redis round trips (the request gate's
-// one script — restriction, month ledger, limiter — and the limiter's release), the token, JSON
-// parsing and schema validation.
+// the same headers. The difference is what the client adds per request: the Redis round trips (the
+// request gate's one script — restriction, month ledger, limiter — and the limiter's release), the
+// token, JSON parsing and schema validation.
 //
 //   node --import tsx bench/client.ts [--requests 2000] [--concurrency 1,8] [--rounds 5]
 //
