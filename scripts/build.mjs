@@ -43,7 +43,9 @@ export async function buildBundle(outdir = 'dist') {
     target: 'node20',
     // The packages are bundled too: their modules are most of the files a command loaded.
     // CommonJS packages in an ES bundle still call require() for Node's own modules.
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'warning',
