@@ -26,6 +26,15 @@ const ENTRIES = {
   simulator: 'src/simulator/index.ts',
 };
 
+const BANNER = [
+  "import { createRequire as __cr } from 'node:module';",
+  "import { fileURLToPath as __fu } from 'node:url';",
+  "import { dirname as __dn } from 'node:path';",
+  'const require = __cr(import.meta.url);',
+  'const __filename = __fu(import.meta.url);',
+  'const __dirname = __dn(__filename);',
+].join(' ');
+
 /** Builds into `outdir` (absolute, or relative to the project); returns esbuild's metafile. */
 export async function buildBundle(outdir = 'dist') {
   const out = new URL(outdir, new URL(`file://${root}`)).pathname;
@@ -42,10 +51,10 @@ export async function buildBundle(outdir = 'dist') {
     platform: 'node',
     target: 'node20',
     // The packages are bundled too: their modules are most of the files a command loaded.
-    // CommonJS packages in an ES bundle still call require() for Node's own modules.
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
+    // CommonJS packages in an ES bundle still call require() for Node's own modules, and some read
+    // __dirname (ioredis when it shortens a failed command's stack; BullMQ, msgpackr and pino
+    // when they look for their own files, which then are not found and they do without).
+    banner: { js: BANNER },
     // Less text to read and decode at each start (about 1 MiB of RSS for status and plan); names
     // stay as written (an error's class name is part of what the CLI prints), and the source
     // maps lead a stack back to src/ when LOG_LEVEL=debug (bin/enphase-etl.js).
