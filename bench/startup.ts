@@ -9,7 +9,8 @@
 // Redis: neither touches InfluxDB nor the API). Per command: median and max wall time and peak RSS
 // (/usr/bin/time's %M, else VmHWM from /proc). In the same run, as floors: a bare `node -e 0`, and
 // Node importing commander and ioredis, then also zod, luxon and dotenv: what `status` and `plan`
-// cannot do without (Redis, the configuration's schema, time zones). `--packages`:
+// cannot do without (Redis, the configuration's schema, time zones), and the same five as the
+// bundle holds them (the chunks of dist/ that contain them). `--packages`:
 // each dependency imported alone, and the modules `--help` loads per package.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -48,6 +49,30 @@ const importOf = (name: string): string =>
 const FLOOR_IMPORTS = `${importOf('commander')} ${importOf('ioredis')}`;
 /** What status and plan cannot do without: also the configuration's schema (zod) and time zones (luxon). */
 const FLOOR_ALL_IMPORTS = `${FLOOR_IMPORTS} ${importOf('zod')} ${importOf('luxon')} ${importOf('dotenv')}`;
+/**
+ * The same floor in the bundle's form (scripts/build.mjs): Node importing the chunks of this build
+ * that hold those packages (dist/meta.json says which), with whatever of the project esbuild put
+ * beside them. Undefined for a build without a metafile (one compiled by tsc, before the bundle).
+ */
+function bundledFloorImports(): string | undefined {
+  const metaFile = new URL('../dist/meta.json', pathToFileURL(BIN));
+  if (!existsSync(metaFile)) return undefined;
+  const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as {
+    outputs: Record<string, { inputs: Record<string, unknown> }>;
+  };
+  const wanted = ['commander', 'ioredis', 'zod', 'luxon', 'dotenv'];
+  const root = fileURLToPath(new URL('../', import.meta.url)); // esbuild's working folder
+  const chunks = Object.entries(meta.outputs)
+    .filter(([, { inputs }]) => {
+      const packages = Object.keys(inputs).map((input) => /node_modules\/([^/]+)\//.exec(input)?.[1]);
+      // BullMQ's chunk holds luxon's CommonJS build (cron-parser requires it); status and plan
+      // never load that chunk (test/cli-lean.test.ts).
+      return packages.some((p) => p && wanted.includes(p)) && !packages.includes('bullmq');
+    })
+    .map(([file]) => pathToFileURL(resolve(root, file)).href);
+  return chunks.map((url) => `await import(${JSON.stringify(url)});`).join(' ');
+}
+
 /** The dependencies `--packages` weighs one by one. */
 const HEAVY = [
   'commander',
@@ -258,6 +283,12 @@ try {
             ['--input-type=module', '-e', FLOOR_ALL_IMPORTS],
             '',
           ],
+          ...((): Array<[string, string[], string]> => {
+            const bundled = bundledFloorImports();
+            return bundled
+              ? [['node + the bundle’s chunks of those five', ['--input-type=module', '-e', bundled], '']]
+              : [];
+          })(),
           ['--help', [BIN, '--help'], 'Commands:'],
           ['status', [BIN, 'status'], `${SYSTEMS - 20} more systems`],
           ['plan', [BIN, 'plan'], `Systems: ${SYSTEMS} from the registry`],

@@ -3,11 +3,13 @@
 // CommonJS, is listed, and none of the heavy packages a command has no use for may be among them.
 // No timing here (bench/startup.ts measures); what is asserted is what a refactoring can break: a
 // static import that drags the simulator, BullMQ or the validator back into every command.
+// The same is asked of the build (scripts/build.mjs bundles src/ into chunks): which chunks the
+// built bin/enphase-etl.js loads, and which source modules and packages esbuild put into them.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import { createKeys } from '../src/state/keys.js';
 import { RegistryStore } from '../src/state/registry.js';
@@ -37,12 +39,18 @@ let folder: string;
 /** The packages (and the project's source folders) a command loaded, and how it ended. */
 function traced(
   args: string[],
+  nodeArgs: string[] = tsxArgs(runner, ...args),
+  packageOf: (url: string) => string[] = (url) => {
+    const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
+    const own = /\/(src\/.+)\.ts$/.exec(url)?.[1];
+    return pkg ? [pkg] : own ? [own] : [];
+  },
 ): Promise<{ code: number; stdout: string; stderr: string; loaded: Set<string> }> {
-  const trace = join(folder, `trace-${args.join('-')}`);
-  return new Promise((resolve) => {
+  const trace = join(folder, `trace-${nodeArgs.join('-').replace(/\W+/g, '-').slice(-100)}`);
+  return new Promise((done) => {
     execFile(
       process.execPath,
-      ['--import', tracer, ...tsxArgs(runner, ...args)],
+      ['--import', tracer, ...nodeArgs],
       {
         cwd: folder, // no .env of the checkout is read
         env: {
@@ -58,14 +66,10 @@ function traced(
       },
       (error, stdout, stderr) => {
         const loaded = new Set<string>();
-        for (const url of readFileSync(trace, 'utf8').split('\n')) {
-          const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
-          if (pkg) loaded.add(pkg);
-          const own = /\/(src\/.+)\.ts$/.exec(url)?.[1];
-          if (own && !url.includes('/node_modules/')) loaded.add(own);
-        }
+        for (const url of readFileSync(trace, 'utf8').split('\n'))
+          for (const name of packageOf(url)) loaded.add(name);
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr, loaded });
+        done({ code, stdout, stderr, loaded });
       },
     );
   });
@@ -146,4 +150,68 @@ describe('what a command loads', () => {
     expect(stdout).toContain('--datasets <a,b>');
     expect(loaded.has('src/datasets/index')).toBe(true);
   });
+});
+
+describe('what a command of the build loads (the bundle of scripts/build.mjs)', () => {
+  const root = fileURLToPath(new URL('../', import.meta.url));
+  let build: string;
+  /** For each output file of the bundle (file URL): the packages and src/ modules inside it. */
+  let contents: Map<string, string[]>;
+
+  beforeAll(async () => {
+    build = mkdtempSync(join(tmpdir(), 'enphase-etl-bundle-'));
+    await new Promise<void>((done, fail) =>
+      execFile(
+        process.execPath,
+        [join(root, 'scripts/build.mjs'), join(build, 'dist')],
+        { cwd: root },
+        (e) => (e ? fail(e) : done()),
+      ),
+    );
+    cpSync(join(root, 'bin'), join(build, 'bin'), { recursive: true });
+    const meta = JSON.parse(readFileSync(join(build, 'dist/meta.json'), 'utf8')) as {
+      outputs: Record<string, { inputs: Record<string, unknown> }>;
+    };
+    contents = new Map(
+      Object.entries(meta.outputs).map(([file, { inputs }]) => [
+        pathToFileURL(resolve(root, file)).href,
+        Object.keys(inputs).map(
+          (input) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ?? input.replace(/\.ts$/, ''),
+        ),
+      ]),
+    );
+  }, 60_000);
+  afterAll(() => {
+    if (build) rmSync(build, { recursive: true, force: true });
+  });
+
+  const bundled = (args: string[]) =>
+    traced(args, [join(build, 'bin/enphase-etl.js'), ...args], (url) => contents.get(url) ?? []);
+
+  it('--help: the chunks it loads hold commander and the definitions only', async () => {
+    const { code, stdout, loaded } = await bundled(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Commands:');
+    expect(loaded.has('commander')).toBe(true); // the trace sees the chunks' contents at all
+    expect(among(loaded, [...SERVICE_ONLY, 'bullmq', 'ioredis', 'zod', 'luxon'])).toEqual([]);
+    expect(under(loaded, [...HEAVY_SOURCE, 'src/datasets/', 'src/config/schema', 'src/jobs/queues'])).toEqual(
+      [],
+    );
+  });
+
+  it.each([
+    ['plan', 'Systems: 1 from the registry'],
+    ['status', 'System 7 "Lean"'],
+  ])(
+    '%s: its chunks hold Redis and its own modules, not BullMQ, the client or the simulator',
+    async (command, shows) => {
+      const { code, stdout, stderr, loaded } = await bundled([command]);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toContain(shows);
+      expect(loaded.has('ioredis')).toBe(true);
+      expect(among(loaded, [...SERVICE_ONLY, 'bullmq'])).toEqual([]);
+      expect(under(loaded, [...HEAVY_SOURCE, 'src/jobs/queues'])).toEqual([]);
+    },
+  );
 });

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const distSimulator = new URL('../../dist/simulator/index.js', import.meta.url).href;
+const distSimulator = new URL('../../dist/simulator.js', import.meta.url).href;
 export const CLI = `${root}bin/enphase-etl.js`;
 
 export function requireBuild(): void {

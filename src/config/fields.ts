@@ -1,6 +1,6 @@
 // The value types of the configuration schema: how one variable's text becomes a URL, a number,
 // a duration or a dataset list, with the message a bad value gets.
-import { z } from 'zod';
+import * as z from 'zod';
 import { DATASET_NAMES, type DatasetName, isDatasetName } from '../datasets/index.js';
 import { parseDuration } from '../duration.js';
 

@@ -1,5 +1,5 @@
 // The one configuration schema (DESIGN §4): every variable the service reads, its type and default.
-import { z } from 'zod';
+import * as z from 'zod';
 import { PLAN_NAMES } from '../enphase/plans.js';
 import { DEFAULT_KEY_PREFIX } from '../state/keys.js';
 import {

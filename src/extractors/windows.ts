@@ -70,8 +70,25 @@ export interface WindowRange {
  * 730 days differ by a leap day; the later of the two is safe under either reading.
  */
 export function twoYearLimit(now: number, timeZone: string): number {
-  const calendar = DateTime.fromSeconds(now, { zone: timeZone }).minus({ years: 2 }).toSeconds();
-  return Math.max(calendar, now - 730 * DAY);
+  return remembered(`2y ${timeZone}`, now, () => {
+    const calendar = DateTime.fromSeconds(now, { zone: timeZone }).minus({ years: 2 }).toSeconds();
+    return Math.max(calendar, now - 730 * DAY);
+  });
+}
+
+// The limits above are asked for with the same `now` and zone again and again: the budget plan
+// costs every dataset at a dozen cadences for each shape of system with one `now`, and a sync
+// round plans every dataset of a system at once. luxon's calendar arithmetic in a zone costs tens
+// of microseconds and allocates, so the last answer per (limit, zone) is kept; a different `now`
+// replaces it, so this holds one number per zone in use.
+const LAST_LIMITS = new Map<string, { now: number; value: number }>();
+
+function remembered(key: string, now: number, compute: () => number): number {
+  const last = LAST_LIMITS.get(key);
+  if (last !== undefined && last.now === now) return last.value;
+  const value = compute();
+  LAST_LIMITS.set(key, { now, value });
+  return value;
 }
 
 /**
@@ -81,7 +98,9 @@ export function twoYearLimit(now: number, timeZone: string): number {
 export const LIMIT_MARGIN = 3_600;
 
 function monthsBefore(now: number, months: number, timeZone: string): number {
-  return Math.ceil(DateTime.fromSeconds(now, { zone: timeZone }).minus({ months }).toSeconds());
+  return remembered(`${months}m ${timeZone}`, now, () =>
+    Math.ceil(DateTime.fromSeconds(now, { zone: timeZone }).minus({ months }).toSeconds()),
+  );
 }
 
 /** The clamped, grid-aligned range [start, end) an interval dataset can be fetched for. */

@@ -2,7 +2,7 @@
 // itself, and the list of its operations. Read from its JSON copy (openapi/enphase-v4-openapi.json,
 // written by `npm run gen:api`; a test keeps the two equal): parsing the YAML took every process
 // ~0.45 s and ~26 MiB of RSS, JSON.parse takes ~6 ms and ~2 MiB.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 export interface SpecOperation {
   method: string; // upper case
@@ -49,16 +49,27 @@ export const SPEC_CORRECTIONS: ReadonlyArray<{
   },
 ];
 
-// Resolved from this module's own location: src/enphase/spec/ under jest, dist/enphase/spec/ after
-// the build; both sit three levels below the package root, where openapi/ lives (package.json "files").
-const SPEC_URL = new URL('../../../openapi/enphase-v4-openapi.json', import.meta.url);
+const SPEC_PATH = 'openapi/enphase-v4-openapi.json';
+
+/**
+ * The spec's file, in openapi/ at the package root (package.json "files"): the nearest folder above
+ * this module that holds it. This module sits at different depths: src/enphase/spec/ under jest
+ * and tsx, a chunk of the bundle in dist/ or dist/chunks/ after the build (scripts/build.mjs).
+ */
+function specUrl(): URL {
+  for (let dir = new URL('./', import.meta.url); ; dir = new URL('../', dir)) {
+    const candidate = new URL(SPEC_PATH, dir);
+    if (existsSync(candidate)) return candidate;
+    if (dir.pathname === '/') throw new Error(`${SPEC_PATH} not found above ${import.meta.url}`);
+  }
+}
 
 let specCache: Spec | undefined;
 
 /** The parsed OpenAPI document (read once; callers must not mutate it). */
 export function loadSpec(): Spec {
   if (!specCache) {
-    specCache = JSON.parse(readFileSync(SPEC_URL, 'utf8')) as Spec;
+    specCache = JSON.parse(readFileSync(specUrl(), 'utf8')) as Spec;
     applyCorrections(specCache);
   }
   return specCache;
