@@ -3,7 +3,7 @@
 // moment repeats work but never skips data.
 import { WINDOW_RULES, type DatasetName } from '../datasets/index.js';
 import type { Extractor, SystemInfo } from '../extractors/index.js';
-import { toLineProtocol, type DataPoint } from '../normalize/index.js';
+import { LineEncoder } from '../normalize/line-encoder.js';
 import { localDate } from '../normalize/time.js';
 import { settledWatermark } from '../state/watermarks.js';
 import { PlausibilityGate } from './plausible-points.js';
@@ -12,14 +12,6 @@ import type { SyncDeps, SyncProgress, SyncRequest } from './sync-types.js';
 
 /** Points serialized at a time: the loader's batch size (DEFAULT_LOADER_OPTIONS.batchSize). */
 const WRITE_CHUNK_POINTS = 5_000;
-
-/** The lines of points[from, to). */
-function linesOf(points: readonly DataPoint[], from: number, to: number): string[] {
-  const end = Math.min(to, points.length);
-  const lines = new Array<string>(end - from);
-  for (let i = from; i < end; i++) lines[i - from] = toLineProtocol(points[i] as DataPoint);
-  return lines;
-}
 
 /** The segments of one dataset, from its watermark and floor. */
 async function segmentsOf(
@@ -65,6 +57,8 @@ export async function syncDataset(
   const totals = { windows: 0, points: 0, rejected: {} as Record<string, number> };
   const extractDeps = { client: deps.client, now: nowSec };
   const snapshot = WINDOW_RULES[dataset].kind === 'snapshot';
+  // Lines go to the loader as bytes, written straight from the points (line-encoder.ts).
+  const encoder = new LineEncoder();
 
   for (const segment of segments) {
     let loadedUntil: number | undefined;
@@ -95,9 +89,9 @@ export async function syncDataset(
       for await (const piece of extractor.extract(extractDeps, system, segment.from, segment.to)) {
         const points = gate.keep(piece, nowSec());
         // Serialized a batch at a time as the loader takes them: lines made all at once would wait
-        // in memory (old space) for room in the loader's buffer.
+        // in memory for room in the loader's buffer.
         for (let i = 0; i < points.length; i += WRITE_CHUNK_POINTS)
-          await deps.loader.write(linesOf(points, i, i + WRITE_CHUNK_POINTS));
+          await deps.loader.write(encoder.encode(points, i, i + WRITE_CHUNK_POINTS));
         pendingPoints += points.length;
         // A piece of a window (a device's share): written, but the window is not loaded yet.
         if (piece.more === true) continue;

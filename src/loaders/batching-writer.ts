@@ -6,8 +6,8 @@
 import type { Logger } from '../log.js';
 import { BatchSender } from './batch-sender.js';
 import { LoaderAbortedError, LoaderClosedError } from './errors.js';
-import type { LineWriter, LoaderOptions, LoaderStats } from './contract.js';
-import { BufferPool, LineBytes, type ByteBatch } from './line-bytes.js';
+import type { EncodedLines, LineWriter, LoaderOptions, LoaderStats } from './contract.js';
+import { BufferPool, endOfLines, LineBytes, type ByteBatch } from './line-bytes.js';
 import type { WriteTransport } from './transport.js';
 
 interface Batch {
@@ -29,6 +29,9 @@ function newBatch(bytes: ByteBatch): Batch {
   settled.catch(() => undefined);
   return { bytes, settled, resolve, reject };
 }
+
+const isStrings = (lines: readonly string[] | EncodedLines): lines is readonly string[] =>
+  Array.isArray(lines);
 
 export class BatchingWriter implements LineWriter {
   /** The lines of the batch being gathered, as bytes (line-bytes.ts: why not strings). */
@@ -62,7 +65,8 @@ export class BatchingWriter implements LineWriter {
     else options.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
-  async write(lines: readonly string[]): Promise<void> {
+  async write(lines: readonly string[] | EncodedLines): Promise<void> {
+    if (!isStrings(lines)) return this.writeEncoded(lines);
     let offset = 0;
     while (offset < lines.length) {
       this.throwIfUnusable();
@@ -77,6 +81,28 @@ export class BatchingWriter implements LineWriter {
         this.buffered++;
         if (this.current.lines >= this.options.batchSize) this.cutBatch();
       }
+      this.armTimer();
+    }
+  }
+
+  /** As write(), for lines already encoded: copied into the batches, cut at line boundaries. */
+  private async writeEncoded({ bytes, lines }: EncodedLines): Promise<void> {
+    let start = 0;
+    let left = lines;
+    while (left > 0) {
+      this.throwIfUnusable();
+      const room = this.options.maxBufferedLines - this.buffered;
+      if (room <= 0) {
+        await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
+        continue;
+      }
+      const take = Math.min(left, room, this.options.batchSize - this.current.lines);
+      const end = take === left ? bytes.length : endOfLines(bytes, start, take);
+      this.current.appendBytes(bytes, start, end, take);
+      this.buffered += take;
+      left -= take;
+      start = end + 1;
+      if (this.current.lines >= this.options.batchSize) this.cutBatch();
       this.armTimer();
     }
   }

@@ -64,6 +64,16 @@ export class LineBytes {
     this.lines++;
   }
 
+  /** `lines` lines already encoded: src[start, end), separated by `\n`. */
+  appendBytes(src: Buffer, start: number, end: number, lines: number): void {
+    let buffer = this.buffer ?? (this.buffer = this.pool.take());
+    const needed = this.bytes + (end - start) + 1;
+    if (needed > buffer.length) buffer = this.grow(needed);
+    if (this.lines > 0) buffer[this.bytes++] = NEWLINE;
+    this.bytes += src.copy(buffer, this.bytes, start, end);
+    this.lines += lines;
+  }
+
   /** The lines so far as a batch; gathering starts again on another buffer. */
   cut(): ByteBatch | undefined {
     const buffer = this.buffer;
@@ -83,6 +93,16 @@ export class LineBytes {
     this.buffer = larger;
     return larger;
   }
+}
+
+/** Where the `count`-th line from `start` ends in `bytes` (the offset of its `\n`). */
+export function endOfLines(bytes: Buffer, start: number, count: number): number {
+  let end = start - 1;
+  for (let i = 0; i < count; i++) {
+    end = bytes.indexOf(NEWLINE, end + 1);
+    if (end < 0) return bytes.length;
+  }
+  return end;
 }
 
 /** A body's lines as strings again: to bisect a batch InfluxDB refused, or to log a bad line. */
