@@ -1,7 +1,7 @@
 // What every extractor shares: planning its windows, calling the client with the context every
 // error should name, normalizing a body with its endpoint's normalizer, turning a refused body
 // into an ExtractError, and yielding one window at a time in time order (so memory holds one
-// window's points).
+// window's points, or one device's share of a window: extractWindowPieces).
 //
 // Nothing here (or in any extractor) imports the dataset registry, the normalizer table or the
 // schema (src/datasets/, src/normalize/index.ts, schema.ts): those are built from the descriptors,
@@ -153,6 +153,45 @@ export async function* extractWindows(
   for (const window of windowsFor(spec.window, system, from, to, now)) {
     const points = await guarded(system, dataset, window, undefined, () => fetchWindow(window, get, now));
     yield { dataset, window, points, loadedUntil: Math.min(window.to, now) };
+  }
+}
+
+/**
+ * As extractWindows, for a window fetched in pieces (a per-device dataset: `fetchPieces` gives one
+ * device's points at a time): each piece is yielded as it comes, with `more` on all but the last
+ * (one piece is held back to know which is last; a window without any piece yields one empty
+ * piece). A failing piece throws (an ExtractError when its body was bad) and the windows after it
+ * are not fetched; the pieces before it were yielded, but the window is not loaded.
+ */
+export async function* extractWindowPieces(
+  deps: ExtractDeps,
+  spec: ExtractorSpec,
+  system: SystemInfo,
+  from: number,
+  to: number,
+  fetchPieces: (window: RequestWindow, get: LooseGet, now: number) => AsyncIterable<DataPoint[]>,
+): AsyncGenerator<ExtractedWindow> {
+  const { dataset } = spec;
+  const now = deps.now();
+  const get = looseGet(deps.client);
+  for (const window of windowsFor(spec.window, system, from, to, now)) {
+    const loadedUntil = Math.min(window.to, now);
+    let held: DataPoint[] = [];
+    let first = true;
+    const pieces = fetchPieces(window, get, now)[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        const next = await guarded(system, dataset, window, undefined, () => pieces.next());
+        if (next.done === true) break;
+        if (!first) yield { dataset, window, points: held, loadedUntil, more: true };
+        held = next.value;
+        first = false;
+      }
+    } finally {
+      // Left early (the consumer stopped): no further request of this window starts.
+      await pieces.return?.();
+    }
+    yield { dataset, window, points: held, loadedUntil };
   }
 }
 

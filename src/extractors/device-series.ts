@@ -1,12 +1,11 @@
 // Per-device interval datasets: each planned window is fetched once per device serial of each
-// endpoint, and the window is yielded when every device's response of it is in. A bad body from
-// any one device fails the window (an ExtractError naming the serial): a device never silently
-// goes missing from a window that is then marked loaded.
+// endpoint, and yielded a device at a time, in the devices' order, the last piece ending the window
+// (core.ts, extractWindowPieces). A bad body from any one device fails the window (an ExtractError
+// naming the serial): a device never silently goes missing from a window that is then marked loaded.
 // The devices of a window are asked DEVICE_CONCURRENCY at a time after the first one alone: one
 // request at a time left a 100-micro backfill waiting on round trips (the client's Redis gates,
 // the API) with a core idle, and the first alone keeps a plan restriction at one refused request.
-import type { DataPoint } from '../normalize/point.js';
-import { append, callContext, extractWindows, guarded, normalize, queryOf, windowsFor } from './core.js';
+import { callContext, extractWindowPieces, guarded, normalize, queryOf, windowsFor } from './core.js';
 import type { Endpoint, Extractor, ExtractorSpec, SystemInfo } from './types.js';
 
 function serialsOf(endpoint: Endpoint, system: SystemInfo): readonly string[] {
@@ -14,36 +13,56 @@ function serialsOf(endpoint: Endpoint, system: SystemInfo): readonly string[] {
   return endpoint.when === undefined || endpoint.when(system) ? endpoint.serials(system) : [];
 }
 
-/** Requests of one window in flight at once (each holds one response until the window is done). */
+/** Requests of one window in flight at once. */
 export const DEVICE_CONCURRENCY = 4;
 
 /**
- * `work` over `items`, results in the items' order: the first item alone, then `limit` at a time.
- * The first failure rejects (no further item starts); requests already in flight finish unread.
+ * `work` over `items`, each result yielded in the items' order as soon as it and those before it
+ * are in: the first item alone, then up to `limit` at a time, and no item started more than
+ * 2 × `limit` ahead of the one the consumer waits for (answers that came early are held until
+ * their turn, so that bounds what is held). The first failure is thrown at its turn; no item
+ * starts after it, nor after the consumer stopped; items in flight then finish unread.
  */
-export async function inOrder<T, R>(
+export async function* inOrder<T, R>(
   items: readonly T[],
   limit: number,
   work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  if (items.length === 0) return results;
-  results[0] = await work(items[0] as T);
+): AsyncGenerator<R> {
+  if (items.length === 0) return;
+  yield await work(items[0] as T);
+  const started = new Map<number, Promise<R>>();
   let next = 1;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && !failed) {
+  let inFlight = 0;
+  let stopped = false;
+  let turn = 1;
+  const fill = (): void => {
+    while (!stopped && inFlight < limit && next < items.length && next < turn + 2 * limit) {
       const i = next++;
-      try {
-        results[i] = await work(items[i] as T);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
+      inFlight += 1;
+      const result = work(items[i] as T);
+      started.set(i, result);
+      result.then(
+        () => {
+          inFlight -= 1;
+          fill();
+        },
+        () => {
+          inFlight -= 1;
+          stopped = true;
+        },
+      );
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length - 1) }, worker));
-  return results;
+  try {
+    for (; turn < items.length; turn++) {
+      fill();
+      const result = started.get(turn) as Promise<R>;
+      started.delete(turn);
+      yield await result;
+    }
+  } finally {
+    stopped = true;
+  }
 }
 
 export function deviceSeriesExtractor(spec: ExtractorSpec): Extractor {
@@ -61,10 +80,11 @@ export function deviceSeriesExtractor(spec: ExtractorSpec): Extractor {
     },
     async *extract(deps, system, from, to) {
       if (!appliesTo(system)) return;
-      yield* extractWindows(deps, spec, system, from, to, async (window, get) => {
-        const points: DataPoint[] = [];
+      // Each device's points are yielded as its answer is in and valid: a window is never held
+      // whole (100 micros are 28,800 points a day), and a bad answer still fails the window.
+      yield* extractWindowPieces(deps, spec, system, from, to, async function* (window, get) {
         for (const endpoint of spec.endpoints) {
-          const perDevice = await inOrder(serialsOf(endpoint, system), DEVICE_CONCURRENCY, (serial) =>
+          yield* inOrder(serialsOf(endpoint, system), DEVICE_CONCURRENCY, (serial) =>
             guarded(system, dataset, window, serial, async () => {
               const body = await get(
                 endpoint.path,
@@ -78,9 +98,7 @@ export function deviceSeriesExtractor(spec: ExtractorSpec): Extractor {
               });
             }),
           );
-          for (const devicePoints of perDevice) append(points, devicePoints);
         }
-        return points;
       });
     },
   };

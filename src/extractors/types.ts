@@ -38,6 +38,13 @@ export interface ExtractedWindow {
    * caller commits settledWatermark(...) of it after the loader's flush.
    */
   loadedUntil: number;
+  /**
+   * More of this window follows: a per-device dataset yields a window a device at a time, so that
+   * a window of a hundred devices is never held whole. These points may be written; the window is
+   * loaded (and `loadedUntil` may be committed) only with its last piece, which has no `more`. A
+   * window that fails after some of its pieces throws: it is not loaded, whatever was written of it.
+   */
+  more?: true;
 }
 
 export interface ExtractDeps {
@@ -52,7 +59,10 @@ export interface Extractor {
   appliesTo(system: SystemInfo): boolean;
   /** Pure: requests this dataset costs for [from, to) (incl. per-device fan-out). */
   requestCount(system: SystemInfo, from: number, to: number, now: number): number;
-  /** Fetches and normalizes [from, to) window by window, in time order; memory: one window at a time. */
+  /**
+   * Fetches and normalizes [from, to) window by window, in time order; memory: one window at a
+   * time, or one device's share of it (`more`).
+   */
   extract(deps: ExtractDeps, system: SystemInfo, from: number, to: number): AsyncGenerator<ExtractedWindow>;
 }
 

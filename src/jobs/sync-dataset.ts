@@ -3,10 +3,10 @@
 // moment repeats work but never skips data.
 import { WINDOW_RULES, type DatasetName } from '../datasets/index.js';
 import type { Extractor, SystemInfo } from '../extractors/index.js';
-import { toLineProtocol } from '../normalize/index.js';
+import { LineEncoder } from '../normalize/line-encoder.js';
 import { localDate } from '../normalize/time.js';
 import { settledWatermark } from '../state/watermarks.js';
-import { plausiblePoints } from './plausible-points.js';
+import { PlausibilityGate } from './plausible-points.js';
 import { localDayRange, planRange, type Segment } from './ranges.js';
 import type { SyncDeps, SyncProgress, SyncRequest } from './sync-types.js';
 
@@ -57,6 +57,8 @@ export async function syncDataset(
   const totals = { windows: 0, points: 0, rejected: {} as Record<string, number> };
   const extractDeps = { client: deps.client, now: nowSec };
   const snapshot = WINDOW_RULES[dataset].kind === 'snapshot';
+  // Lines go to the loader as bytes, written straight from the points (line-encoder.ts).
+  const encoder = new LineEncoder();
 
   for (const segment of segments) {
     let loadedUntil: number | undefined;
@@ -81,16 +83,21 @@ export async function syncDataset(
       pendingWindows = 0;
       pendingPoints = 0;
     };
+    // One gate per segment: a window's pieces are checked as they come, reported when it ends.
+    const gate = new PlausibilityGate(deps, system, dataset);
     try {
-      for await (const window of extractor.extract(extractDeps, system, segment.from, segment.to)) {
-        const points = plausiblePoints(deps, system, dataset, window, nowSec(), totals.rejected);
-        // Serialized a batch at a time as the loader takes them: a window of a 100-micro system
-        // is 28,800 points, and its lines all made at once waited in memory (old space) for room.
+      for await (const piece of extractor.extract(extractDeps, system, segment.from, segment.to)) {
+        const points = gate.keep(piece, nowSec());
+        // Serialized a batch at a time as the loader takes them: lines made all at once would wait
+        // in memory for room in the loader's buffer.
         for (let i = 0; i < points.length; i += WRITE_CHUNK_POINTS)
-          await deps.loader.write(points.slice(i, i + WRITE_CHUNK_POINTS).map(toLineProtocol));
-        loadedUntil = window.loadedUntil;
-        pendingWindows += 1;
+          await deps.loader.write(encoder.encode(points, i, i + WRITE_CHUNK_POINTS));
         pendingPoints += points.length;
+        // A piece of a window (a device's share): written, but the window is not loaded yet.
+        if (piece.more === true) continue;
+        gate.report(piece.window, totals.rejected);
+        loadedUntil = piece.loadedUntil;
+        pendingWindows += 1;
         if (pendingWindows >= deps.settings.commitEveryWindows) await commit();
       }
     } catch (error) {
@@ -98,6 +105,8 @@ export async function syncDataset(
       // body is not retried) must not cost the ones before it, or every rerun would fetch them
       // again and fail at the same place. Not at shutdown (the job is handed back as it is), and
       // when the loader itself is what failed the commit fails too: the first error is the one.
+      // The pieces of the failing window written so far are flushed with them, harmlessly: rewrites
+      // are idempotent and the watermark stays before that window.
       if (pendingWindows > 0 && !deps.signal?.aborted) await commit().catch(() => undefined);
       throw error;
     }

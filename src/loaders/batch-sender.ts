@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import { backoffDelay } from './backoff.js';
 import { InfluxConfigError, InfluxUnreachableError, LoaderAbortedError, refusalMessage } from './errors.js';
 import type { LoaderOptions } from './contract.js';
+import { bodyOf, linesOf } from './line-bytes.js';
 import { classifyFailure, classifyResponse, halves, type WriteVerdict } from './policy.js';
 import type { WriteTransport } from './transport.js';
 
@@ -30,33 +31,41 @@ export class BatchSender {
   ) {}
 
   /**
-   * Sends one batch until InfluxDB has every good line of it. Rejects only to stop the loader:
-   * with `failure()` when `signal` was aborted because the loader stopped.
+   * Sends one batch (`body`: its `lines` lines, UTF-8, separated by `\n`) until InfluxDB has every
+   * good line of it. Rejects only to stop the loader: with `failure()` when `signal` was aborted
+   * because the loader stopped.
    */
-  async deliver(lines: string[], signal: AbortSignal, failure: () => Error | undefined): Promise<void> {
+  async deliver(
+    body: Buffer,
+    lines: number,
+    signal: AbortSignal,
+    failure: () => Error | undefined,
+  ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      if (signal.aborted) throw failure() ?? new LoaderAbortedError(lines.length);
-      const verdict = await this.attempt(lines, signal);
+      if (signal.aborted) throw failure() ?? new LoaderAbortedError(lines);
+      const verdict = await this.attempt(body, signal);
       switch (verdict.kind) {
         case 'delivered':
           this.outageSince = undefined;
-          this.delivered += lines.length;
+          this.delivered += lines;
           if (attempt > 1)
             this.logger.info(
-              { transport: this.transport.name, lines: lines.length, attempts: attempt },
+              { transport: this.transport.name, lines, attempts: attempt },
               'InfluxDB write succeeded after retries',
             );
           return;
         case 'split':
-        case 'reject':
-          if (lines.length === 1) {
-            this.drop(lines[0] as string, verdict.reason);
+        case 'reject': {
+          const all = linesOf(body);
+          if (all.length <= 1) {
+            this.drop(all[0] ?? '', verdict.reason);
             return;
           }
           // Every line that is not bad gets written: a half that succeeds is done, a half that is
           // rejected again is halved again, down to the bad lines. Rewrites are idempotent.
-          for (const half of halves(lines)) await this.deliver(half, signal, failure);
+          for (const half of halves(all)) await this.deliver(bodyOf(half), half.length, signal, failure);
           return;
+        }
         case 'config':
           throw new InfluxConfigError(refusalMessage(this.transport.name, verdict.reason), verdict.status);
         case 'retry': {
@@ -82,7 +91,7 @@ export class BatchSender {
             this.logger.warn(
               {
                 transport: this.transport.name,
-                lines: lines.length,
+                lines,
                 attempt,
                 waitMs,
                 reason: verdict.reason,
@@ -99,9 +108,9 @@ export class BatchSender {
     }
   }
 
-  private async attempt(lines: string[], signal: AbortSignal): Promise<WriteVerdict> {
+  private async attempt(body: Buffer, signal: AbortSignal): Promise<WriteVerdict> {
     try {
-      return classifyResponse(await this.transport.send(lines, signal));
+      return classifyResponse(await this.transport.send(body, signal));
     } catch (error) {
       if (signal.aborted) return { kind: 'retry', reason: 'aborted' };
       const verdict = classifyFailure(error);

@@ -6,17 +6,18 @@
 import type { Logger } from '../log.js';
 import { BatchSender } from './batch-sender.js';
 import { LoaderAbortedError, LoaderClosedError } from './errors.js';
-import type { LineWriter, LoaderOptions, LoaderStats } from './contract.js';
+import type { EncodedLines, LineWriter, LoaderOptions, LoaderStats } from './contract.js';
+import { BufferPool, endOfLines, LineBytes, type ByteBatch } from './line-bytes.js';
 import type { WriteTransport } from './transport.js';
 
 interface Batch {
-  lines: string[];
+  bytes: ByteBatch;
   settled: Promise<void>;
   resolve(): void;
   reject(error: Error): void;
 }
 
-function newBatch(lines: string[]): Batch {
+function newBatch(bytes: ByteBatch): Batch {
   let resolve!: () => void;
   let reject!: (error: Error) => void;
   const settled = new Promise<void>((res, rej) => {
@@ -26,11 +27,16 @@ function newBatch(lines: string[]): Batch {
   // Nobody may be waiting on this batch (no flush yet): its failure is handled where it is awaited
   // and must never surface as an unhandled rejection.
   settled.catch(() => undefined);
-  return { lines, settled, resolve, reject };
+  return { bytes, settled, resolve, reject };
 }
 
+const isStrings = (lines: readonly string[] | EncodedLines): lines is readonly string[] =>
+  Array.isArray(lines);
+
 export class BatchingWriter implements LineWriter {
-  private current: string[] = [];
+  /** The lines of the batch being gathered, as bytes (line-bytes.ts: why not strings). */
+  private readonly current: LineBytes;
+  private readonly pool: BufferPool;
   private readonly queue: Batch[] = [];
   private readonly unsettled = new Set<Promise<void>>();
   private inFlight = 0;
@@ -53,12 +59,16 @@ export class BatchingWriter implements LineWriter {
     private readonly logger: Logger,
   ) {
     this.sender = new BatchSender(transport, options, logger);
+    // As many buffers as batches the bound lets the loader hold, and the one being gathered.
+    this.pool = new BufferPool(Math.ceil(options.maxBufferedLines / options.batchSize) + 1);
+    this.current = new LineBytes(this.pool);
     this.failed = new Promise((resolve) => (this.announceFailure = resolve));
     if (options.signal?.aborted) this.abort();
     else options.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
-  async write(lines: readonly string[]): Promise<void> {
+  async write(lines: readonly string[] | EncodedLines): Promise<void> {
+    if (!isStrings(lines)) return this.writeEncoded(lines);
     let offset = 0;
     while (offset < lines.length) {
       this.throwIfUnusable();
@@ -69,10 +79,32 @@ export class BatchingWriter implements LineWriter {
       }
       const end = Math.min(lines.length, offset + room);
       for (; offset < end; offset++) {
-        this.current.push(lines[offset] as string);
+        this.current.append(lines[offset] as string);
         this.buffered++;
-        if (this.current.length >= this.options.batchSize) this.cutBatch();
+        if (this.current.lines >= this.options.batchSize) this.cutBatch();
       }
+      this.armTimer();
+    }
+  }
+
+  /** As write(), for lines already encoded: copied into the batches, cut at line boundaries. */
+  private async writeEncoded({ bytes, lines }: EncodedLines): Promise<void> {
+    let start = 0;
+    let left = lines;
+    while (left > 0) {
+      this.throwIfUnusable();
+      const room = this.options.maxBufferedLines - this.buffered;
+      if (room <= 0) {
+        await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
+        continue;
+      }
+      const take = Math.min(left, room, this.options.batchSize - this.current.lines);
+      const end = take === left ? bytes.length : endOfLines(bytes, start, take);
+      this.current.appendBytes(bytes, start, end, take);
+      this.buffered += take;
+      left -= take;
+      start = end + 1;
+      if (this.current.lines >= this.options.batchSize) this.cutBatch();
       this.armTimer();
     }
   }
@@ -149,7 +181,7 @@ export class BatchingWriter implements LineWriter {
   }
 
   private armTimer(): void {
-    if (this.timer !== undefined || this.current.length === 0) return;
+    if (this.timer !== undefined || this.current.lines === 0) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.cutBatch();
@@ -166,9 +198,9 @@ export class BatchingWriter implements LineWriter {
   /** Turns the lines gathered so far into a batch and queues it. */
   private cutBatch(): void {
     this.clearTimer();
-    if (this.current.length === 0) return;
-    const batch = newBatch(this.current);
-    this.current = [];
+    const bytes = this.current.cut();
+    if (bytes === undefined) return;
+    const batch = newBatch(bytes);
     this.unsettled.add(batch.settled);
     if (this.failure !== undefined) {
       this.settle(batch, this.failure);
@@ -183,7 +215,7 @@ export class BatchingWriter implements LineWriter {
       const batch = this.queue.shift() as Batch;
       this.inFlight++;
       this.sender
-        .deliver(batch.lines, this.aborter.signal, () => this.failure)
+        .deliver(batch.bytes.body, batch.bytes.lines, this.aborter.signal, () => this.failure)
         .then(
           () => {
             this.inFlight--;
@@ -200,7 +232,9 @@ export class BatchingWriter implements LineWriter {
   }
 
   private settle(batch: Batch, error?: Error): void {
-    this.buffered -= batch.lines.length;
+    this.buffered -= batch.bytes.lines;
+    // Nothing reads the body any more (acknowledged, or given up with its requests ended).
+    this.pool.give(batch.bytes.buffer);
     this.unsettled.delete(batch.settled);
     if (error) batch.reject(error);
     else batch.resolve();

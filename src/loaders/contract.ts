@@ -2,13 +2,23 @@
 // protocol in, acknowledged by InfluxDB out), its counters, and its options with their defaults.
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 
+/**
+ * Lines already encoded (src/normalize/line-encoder.ts): `lines` lines as UTF-8 in `bytes`,
+ * separated by `\n`, none at the end.
+ */
+export interface EncodedLines {
+  readonly bytes: Buffer;
+  readonly lines: number;
+}
+
 export interface LineWriter {
   /**
-   * Hands lines (one point each, precision seconds) to the loader. Resolves once they are accepted
-   * into the bounded buffer; waits while the buffer is full (backpressure), so memory stays flat
-   * however slow InfluxDB is. Rejects once the loader failed (InfluxConfigError) or was closed.
+   * Hands lines (one point each, precision seconds) to the loader, as strings or encoded. Resolves
+   * once they are accepted into the bounded buffer (copied: encoded bytes may be reused then);
+   * waits while the buffer is full (backpressure), so memory stays flat however slow InfluxDB is.
+   * Rejects once the loader failed (InfluxConfigError) or was closed.
    */
-  write(lines: readonly string[]): Promise<void>;
+  write(lines: readonly string[] | EncodedLines): Promise<void>;
   /**
    * Resolves when every line handed in before the call is acknowledged by InfluxDB (or logged and
    * dropped as bad data). Commit watermarks only after this. Waits through outages.

@@ -10,9 +10,8 @@ export interface EncodedBody {
   encoding?: 'gzip';
 }
 
-/** The joined lines, gzipped (level 1: fast; line protocol compresses well anyway) above `thresholdBytes`. */
-export async function encodeBody(lines: readonly string[], thresholdBytes: number): Promise<EncodedBody> {
-  const raw = Buffer.from(lines.join('\n'), 'utf8');
+/** The body, gzipped (level 1: fast; line protocol compresses well anyway) above `thresholdBytes`. */
+export async function encodeBody(raw: Buffer, thresholdBytes: number): Promise<EncodedBody> {
   if (raw.length <= thresholdBytes) return { body: raw };
   return { body: await gzipAsync(raw, { level: 1 }), encoding: 'gzip' };
 }

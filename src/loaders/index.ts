@@ -14,7 +14,13 @@ export {
   stopsTheRun,
 } from './errors.js';
 export { checkInfluxSink, DEFAULT_INFLUX_PATIENCE_MS } from './probe.js';
-export { DEFAULT_LOADER_OPTIONS, type LineWriter, type LoaderOptions, type LoaderStats } from './contract.js';
+export {
+  DEFAULT_LOADER_OPTIONS,
+  type EncodedLines,
+  type LineWriter,
+  type LoaderOptions,
+  type LoaderStats,
+} from './contract.js';
 
 /**
  * A LineWriter for `config.influx`: `/write` for INFLUX_API=v1, `/api/v2/write` for v2. Batching

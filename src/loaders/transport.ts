@@ -16,10 +16,11 @@ export interface WriteTransport {
   /** INFLUX_URL, for messages. */
   readonly url: string;
   /**
-   * POSTs the lines (one request). Resolves with any HTTP answer; rejects only when no answer came
-   * (connection refused, reset, timeout).
+   * POSTs a body of lines (one request; UTF-8, separated by `\n`). Resolves with any HTTP answer;
+   * rejects only when no answer came (connection refused, reset, timeout). The body's memory is
+   * reused once the returned promise settles: it must not be read after that.
    */
-  send(lines: readonly string[], signal: AbortSignal): Promise<WriteResponse>;
+  send(body: Buffer, signal: AbortSignal): Promise<WriteResponse>;
   /**
    * An empty write to the same endpoint with the same credentials: InfluxDB checks them and the
    * target (and v1 creates a missing database, as a write would) and stores nothing.

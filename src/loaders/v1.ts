@@ -83,8 +83,8 @@ export function createV1Transport(
   return {
     url: config.url,
     name: 'v1',
-    async send(lines, signal) {
-      const { body, encoding } = await encodeBody(lines, options.gzipThresholdBytes);
+    async send(raw, signal) {
+      const { body, encoding } = await encodeBody(raw, options.gzipThresholdBytes);
       const headers: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8' };
       if (encoding) headers['content-encoding'] = encoding;
       const path = `write?${writeParams.toString()}`;
@@ -95,7 +95,7 @@ export function createV1Transport(
       return post(path, body, signal, headers);
     },
     probe(signal) {
-      return this.send([], signal);
+      return this.send(Buffer.alloc(0), signal);
     },
     async close() {
       agent.http.destroy();

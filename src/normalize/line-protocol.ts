@@ -15,14 +15,16 @@ export class LineProtocolError extends Error {
   override name = 'LineProtocolError';
 }
 
-interface CompiledField {
+export interface CompiledField {
   key: string;
   /** `escapedKey=` */
   prefix: string;
+  /** The same as UTF-8 bytes (line-encoder.ts). */
+  prefixBytes: Buffer;
   type: FieldType;
 }
 
-interface CompiledMeasurement {
+export interface CompiledMeasurement {
   head: string;
   tags: { key: string; prefix: string }[];
   fields: CompiledField[];
@@ -35,7 +37,10 @@ function compile(name: string, schema: MeasurementSchema): CompiledMeasurement {
   return {
     head: escape.measurement(name),
     tags: tagKeys.map((key) => ({ key, prefix: `,${escape.tag(key)}=` })),
-    fields: fieldKeys.map((key) => ({ key, prefix: `${escape.tag(key)}=`, type: schema.fields[key]! })),
+    fields: fieldKeys.map((key) => {
+      const prefix = `${escape.tag(key)}=`;
+      return { key, prefix, prefixBytes: Buffer.from(prefix, 'utf8'), type: schema.fields[key]! };
+    }),
     fieldTypes: schema.fields,
   };
 }
@@ -70,7 +75,8 @@ export function sanitizeTagValue(value: string): string {
   return out;
 }
 
-function fieldValue(measurement: string, field: CompiledField, value: FieldValue): string {
+/** A field's value as line protocol; throws LineProtocolError when it is not of the field's type. */
+export function fieldValue(measurement: string, field: CompiledField, value: FieldValue): string {
   switch (field.type) {
     case 'int':
       if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
@@ -101,7 +107,8 @@ function fieldValue(measurement: string, field: CompiledField, value: FieldValue
   }
 }
 
-function undeclared(point: DataPoint, compiled: CompiledMeasurement): never {
+/** Throws the LineProtocolError naming the point's tag or field that the schema does not declare. */
+export function undeclared(point: DataPoint, compiled: CompiledMeasurement): never {
   const tag = Object.keys(point.tags).find((key) => !compiled.tags.some((t) => t.key === key));
   if (tag !== undefined)
     throw new LineProtocolError(`${point.measurement}: tag '${tag}' is not in the schema`);
@@ -115,14 +122,8 @@ function undeclared(point: DataPoint, compiled: CompiledMeasurement): never {
  * not whole seconds. Tag values pass through sanitizeTagValue first.
  */
 export function toLineProtocol(point: DataPoint): string {
-  const compiled = COMPILED.get(point.measurement);
-  if (compiled === undefined) {
-    throw new LineProtocolError(`measurement '${point.measurement}' is not in the schema`);
-  }
-  if (!Number.isSafeInteger(point.time)) {
-    throw new LineProtocolError(`${point.measurement}: time must be whole epoch seconds, got ${point.time}`);
-  }
-  let line = compiled.head + tagSet(point, compiled);
+  const compiled = compiledFor(point);
+  let line = compiled.head + tagSet(point, compiled).text;
 
   const fields = point.fields;
   const declared = compiled.fields;
@@ -140,11 +141,32 @@ export function toLineProtocol(point: DataPoint): string {
     }
     written++;
   }
+  checkFieldCount(point, compiled, written);
+  return flat(`${line} ${point.time}`);
+}
+
+/**
+ * The compiled schema of the point's measurement, once its measurement and time are checked
+ * (LineProtocolError when the schema does not declare it or the time is not whole seconds).
+ */
+export function compiledFor(point: DataPoint): CompiledMeasurement {
+  const compiled = COMPILED.get(point.measurement);
+  if (compiled === undefined) {
+    throw new LineProtocolError(`measurement '${point.measurement}' is not in the schema`);
+  }
+  if (!Number.isSafeInteger(point.time)) {
+    throw new LineProtocolError(`${point.measurement}: time must be whole epoch seconds, got ${point.time}`);
+  }
+  return compiled;
+}
+
+/** After `written` declared fields were written: throws when the point has others, or none. */
+export function checkFieldCount(point: DataPoint, compiled: CompiledMeasurement, written: number): void {
   let present = 0;
+  const fields = point.fields;
   for (const key in fields) if (fields[key] !== undefined) present++;
   if (written !== present) undeclared(point, compiled);
   if (written === 0) throw new LineProtocolError(`${point.measurement}: a point needs at least one field`);
-  return flat(`${line} ${point.time}`);
 }
 
 /**
@@ -161,11 +183,23 @@ function flat(line: string): string {
 
 // The escaped tag set of a tags object. The normalizers give every point of a series the same
 // tags object, so a series' tags are checked and escaped once, not once per point.
-const TAG_SETS = new WeakMap<object, { measurement: string; text: string }>();
+interface TagSet {
+  measurement: string;
+  text: string;
+  /** Measurement and tag set as UTF-8 bytes, once line-encoder.ts asked for them. */
+  head?: Buffer;
+}
+const TAG_SETS = new WeakMap<object, TagSet>();
 
-function tagSet(point: DataPoint, compiled: CompiledMeasurement): string {
+/** The start of the point's line, measurement and tag set, as UTF-8 bytes (line-encoder.ts). */
+export function headBytes(point: DataPoint, compiled: CompiledMeasurement): Buffer {
+  const set = tagSet(point, compiled);
+  return (set.head ??= Buffer.from(compiled.head + set.text, 'utf8'));
+}
+
+function tagSet(point: DataPoint, compiled: CompiledMeasurement): TagSet {
   const cached = TAG_SETS.get(point.tags);
-  if (cached !== undefined && cached.measurement === point.measurement) return cached.text;
+  if (cached !== undefined && cached.measurement === point.measurement) return cached;
   let text = '';
   let seen = 0;
   for (const tag of compiled.tags) {
@@ -177,8 +211,9 @@ function tagSet(point: DataPoint, compiled: CompiledMeasurement): string {
     text += tag.prefix + escape.tag(sanitizeTagValue(value));
   }
   if (seen !== Object.keys(point.tags).length) undeclared(point, compiled);
-  TAG_SETS.set(point.tags, { measurement: point.measurement, text });
-  return text;
+  const set: TagSet = { measurement: point.measurement, text };
+  TAG_SETS.set(point.tags, set);
+  return set;
 }
 
 /** Lines of many points joined by `\n`, the body of one write request. */

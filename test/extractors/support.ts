@@ -86,8 +86,19 @@ export async function extract(
 ): Promise<Extraction> {
   w.world.sim.requestLog.clear();
   const windows: ExtractedWindow[] = [];
-  for await (const window of EXTRACTORS[dataset].extract({ client: w.client, now: w.now }, system, from, to))
-    windows.push(window);
+  // A per-device window comes a device at a time (`more`): put together here, whole windows are
+  // what the tests compare. Every piece of a window says which window it belongs to.
+  let open: ExtractedWindow | undefined;
+  for await (const piece of EXTRACTORS[dataset].extract({ client: w.client, now: w.now }, system, from, to)) {
+    if (open !== undefined) expect(piece.window).toEqual(open.window);
+    const points = [...(open?.points ?? []), ...piece.points];
+    if (piece.more === true) open = { ...piece, points };
+    else {
+      windows.push({ dataset: piece.dataset, window: piece.window, points, loadedUntil: piece.loadedUntil });
+      open = undefined;
+    }
+  }
+  expect(open).toBeUndefined();
   const log = apiRequests(w.world.sim);
   return {
     windows,

@@ -294,3 +294,79 @@ it('a window that fails keeps the windows loaded before it: the watermark moves 
     .map((e) => Number(new URL(e.url, 'http://x').searchParams.get('start_at')));
   expect(Math.min(...starts)).toBe(ends[1]);
 }, 60_000);
+
+it('a window that comes a device at a time is loaded with its last device, its rejects reported once; one failing midway is not loaded', async () => {
+  const [system] = await resolveSystems(runtime, w.sim.fleet.ids());
+  const id = system!.id;
+  // This runtime's key is refused device telemetry (the first test): as if it were not.
+  await runtime.unavailable.clear(id, 'micro');
+  const fromDate = localDate(Math.floor(NOW_MS / 1000) - 6 * DAY, system!.timeZone);
+  // Three devices a window, five-minute points; the first window has an implausible point in its
+  // first and last device, the second window's second device answers a bad body.
+  const piece = (serial: string, start: number, powers: number[]) => {
+    const tags = { system_id: String(id), serial };
+    return powers.map((power_w, i) => ({
+      measurement: 'micro',
+      tags,
+      fields: { power_w, energy_wh: 1 },
+      time: start + i * 300,
+    }));
+  };
+  const committed: number[] = [];
+  const inPieces: Extractor = {
+    ...EXTRACTORS.micro,
+    appliesTo: () => true,
+    async *extract(_deps, _sys, from) {
+      for (let k = 0; k < 2; k++) {
+        const window = { from: from + k * DAY, to: from + (k + 1) * DAY, query: {} };
+        const loadedUntil = window.to;
+        yield {
+          dataset: 'micro',
+          window,
+          points: piece('A', window.from, [5_000, 10]),
+          loadedUntil,
+          more: true,
+        };
+        if (k === 1) throw new BadResponseError('bad body', { problems: ['not JSON'] });
+        yield {
+          dataset: 'micro',
+          window,
+          points: piece('B', window.from, [20, 30]),
+          loadedUntil,
+          more: true,
+        };
+        yield { dataset: 'micro', window, points: piece('C', window.from, [40, -5]), loadedUntil };
+        committed.push(loadedUntil);
+      }
+    },
+  };
+  const log = memoryLogger('warn');
+  const request: SyncRequest = { kind: 'backfill', fromDate, datasets: ['micro'], force: false };
+  const deps = {
+    ...runtime.syncDeps(),
+    logger: log.logger,
+    extractors: { ...EXTRACTORS, micro: inPieces },
+    // Every window is committed at once: what the watermark says is what the pieces did.
+    settings: { ...runtime.syncDeps().settings, plan: 'partner' as const, commitEveryWindows: 1 },
+  };
+  const result = await syncSystem(deps, system!, request);
+  expect(result.failed.map((f) => f.dataset)).toEqual(['micro']);
+  expect(committed).toHaveLength(1);
+  // Loaded: the first window, with its last device; the failing one is not, whatever came of it.
+  expect((await runtime.watermarks.getSystem(id)).micro).toBe(committed[0]);
+  const stored = await w.influx.query(
+    `SELECT power_w FROM micro WHERE system_id = '${id}' AND time < ${committed[0]!}s`,
+  );
+  expect(stored[0]?.values.map((v) => v[1]).sort((a, b) => Number(a) - Number(b))).toEqual([10, 20, 30, 40]);
+  // The first window's two rejects, from two of its devices: one line, the first value named.
+  const lines = log.lines().filter((l) => l.msg === 'implausible points not written');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatchObject({
+    systemId: id,
+    dataset: 'micro',
+    rejected: 2,
+    reasons: { power_above_bound: 1, negative_power: 1 },
+    field: 'power_w',
+    value: 5_000,
+  });
+}, 60_000);

@@ -64,6 +64,22 @@ describe.each(['v1', 'v2'] as const)('loader through %s against scripted answers
     expect(loader.stats()).toMatchObject({ delivered: 12_345, dropped: 0, retries: 0, buffered: 0 });
   });
 
+  it('cuts lines handed in encoded into the same batches of batchSize, at line boundaries', async () => {
+    const { server, loader } = await start(() => OK, { batchSize: 1_000, maxBufferedLines: 2_500 });
+    const lines = productionLines(2, 1_700_000_000, 12_345);
+    for (let i = 0; i < lines.length; i += 777) {
+      const chunk = lines.slice(i, i + 777);
+      await loader.write({ bytes: Buffer.from(chunk.join('\n'), 'utf8'), lines: chunk.length });
+    }
+    await loader.flush();
+    expect(sorted(server.accepted)).toEqual(sorted(lines));
+    expect(server.requests.map((r) => r.lines.length).sort((a, b) => b - a)).toEqual([
+      ...Array<number>(12).fill(1_000),
+      345,
+    ]);
+    expect(loader.stats()).toMatchObject({ delivered: 12_345, dropped: 0, buffered: 0 });
+  });
+
   it('sends a partial batch after flushIntervalMs without waiting for flush()', async () => {
     const { server, loader } = await start(() => OK, { batchSize: 1_000, flushIntervalMs: 100 });
     const lines = productionLines(11, 1_700_000_000, 10);

@@ -110,32 +110,60 @@ describe('v1 loader against InfluxDB 1.x', () => {
     expect(series?.values).toEqual(HOSTILE_STRINGS.map(([, tag, field], i) => [FROM + i, tag, field]));
   });
 
-  it('logs a field type conflict and a malformed line, and writes the rest of the batch', async () => {
-    const database = `${influx.database}_badline`;
-    const { loader, entries } = loaderFor(database, { batchSize: 1_000 });
-    await loader.write(productionLines(301, FROM, 1));
+  it('takes lines already encoded: cut into batches at line boundaries, within the bound, read back exactly', async () => {
+    const database = `${influx.database}_encoded`;
+    const { loader } = loaderFor(database, { batchSize: 500, maxBufferedLines: 1_200 });
+    const lines = productionLines(401, FROM, 3_001);
+    // Chunks of uneven sizes, none a multiple of the batch, one larger than the whole bound.
+    for (const [from, to] of [
+      [0, 1],
+      [1, 777],
+      [777, 2_500],
+      [2_500, 3_001],
+    ] as const) {
+      const chunk = lines.slice(from, to);
+      await loader.write({ bytes: Buffer.from(chunk.join('\n'), 'utf8'), lines: chunk.length });
+      expect(loader.stats().buffered).toBeLessThanOrEqual(1_200);
+    }
     await loader.flush();
-
-    const lines = productionLines(301, FROM + 300, 200);
-    // energy_wh exists as an integer; a float for it is a type conflict InfluxDB refuses.
-    const conflict = new Point('production')
-      .tag('system_id', '301')
-      .tag('source', 'micro, roof=A')
-      .floatField('energy_wh', 1.5)
-      .timestamp(FROM + 300 * 500)
-      .toLineProtocol() as string;
-    const malformed = 'production,system_id=301 energy_wh= 1700000000';
-    lines.splice(50, 0, conflict);
-    lines.splice(150, 0, malformed);
-    await loader.write(lines);
-    await loader.flush();
-
-    const [series] = await query(database, 'SELECT count(energy_wh) FROM $db..production');
-    expect(series?.values[0]?.[1]).toBe(201);
-    expect(loader.stats()).toMatchObject({ dropped: 2, delivered: 201 });
-    const logged = entries.filter((e) => e.msg.startsWith('InfluxDB rejected a line'));
-    expect(logged.map((e) => e.line).sort()).toEqual([conflict, malformed].sort());
-    expect(logged.find((e) => e.line === conflict)?.reason).toMatch(/field type conflict/);
-    expect(logged.find((e) => e.line === malformed)?.reason).toMatch(/unable to parse|invalid/);
+    expect(loader.stats()).toMatchObject({ delivered: 3_001, dropped: 0, buffered: 0 });
+    const [series] = await query(database, 'SELECT energy_wh, note FROM $db..production');
+    expect(series?.values).toEqual(
+      Array.from({ length: 3_001 }, (_, i) => [FROM + i * 300, energyOf(401, FROM + i * 300), `p "${i}"`]),
+    );
   });
+
+  it.each(['strings', 'encoded'] as const)(
+    'logs a field type conflict and a malformed line, and writes the rest of the batch (%s)',
+    async (form) => {
+      const database = `${influx.database}_badline_${form}`;
+      const { loader, entries } = loaderFor(database, { batchSize: 1_000 });
+      await loader.write(productionLines(301, FROM, 1));
+      await loader.flush();
+
+      const lines = productionLines(301, FROM + 300, 200);
+      // energy_wh exists as an integer; a float for it is a type conflict InfluxDB refuses.
+      const conflict = new Point('production')
+        .tag('system_id', '301')
+        .tag('source', 'micro, roof=A')
+        .floatField('energy_wh', 1.5)
+        .timestamp(FROM + 300 * 500)
+        .toLineProtocol() as string;
+      const malformed = 'production,system_id=301 energy_wh= 1700000000';
+      lines.splice(50, 0, conflict);
+      lines.splice(150, 0, malformed);
+      await loader.write(
+        form === 'strings' ? lines : { bytes: Buffer.from(lines.join('\n'), 'utf8'), lines: lines.length },
+      );
+      await loader.flush();
+
+      const [series] = await query(database, 'SELECT count(energy_wh) FROM $db..production');
+      expect(series?.values[0]?.[1]).toBe(201);
+      expect(loader.stats()).toMatchObject({ dropped: 2, delivered: 201 });
+      const logged = entries.filter((e) => e.msg.startsWith('InfluxDB rejected a line'));
+      expect(logged.map((e) => e.line).sort()).toEqual([conflict, malformed].sort());
+      expect(logged.find((e) => e.line === conflict)?.reason).toMatch(/field type conflict/);
+      expect(logged.find((e) => e.line === malformed)?.reason).toMatch(/unable to parse|invalid/);
+    },
+  );
 });
