@@ -11,6 +11,7 @@ import { InterruptedError, UsageError } from './commands/errors.js';
 import { InfluxUnreachableError } from './loaders/errors.js';
 import { RedisLostError } from './jobs/redis-health.js';
 import { endQuietlyOnClosedPipe } from './commands/signals.js';
+import { collectBeforeTheHeapBalloons } from './commands/heap-growth.js';
 
 export function buildProgram(): Command {
   const program = new Command('enphase-etl')
@@ -52,6 +53,7 @@ export function errorText(error: unknown, verbose: boolean): string {
 
 /** Runs the command line; sets process.exitCode instead of exiting, so open work can finish. */
 export async function main(argv: string[]): Promise<void> {
+  collectBeforeTheHeapBalloons();
   const program = buildProgram();
   endQuietlyOnClosedPipe();
   try {
