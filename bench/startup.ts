@@ -1,6 +1,7 @@
 // The CLI start-up benchmark (issue 13), on demand, not in the suite. Build first:
 //
 //   npm run build && node --import tsx bench/startup.ts [--runs 10] [--bin path/to/enphase-etl.js]
+//     [--against path/to/other/enphase-etl.js]
 //   node --import tsx bench/startup.ts --packages [--runs 5]
 //
 // Runs `node bin/enphase-etl.js --help`, `status` and `plan` (the built CLI in dist/) as child
@@ -34,6 +35,9 @@ const RUNS = Number(arg('runs', '10'));
 // --bin: another build (a copy of bin/, dist/ and package.json from before a change, beside a
 // node_modules), to measure before and after in one sitting.
 const BIN = resolve(arg('bin', fileURLToPath(new URL('../bin/enphase-etl.js', import.meta.url))));
+// --against: a second build measured in the same round-robin, so that load on the machine falls on
+// both alike (a before-and-after in one sitting on a busy machine).
+const AGAINST = args.includes('--against') ? resolve(arg('against', '')) : undefined;
 const TIME = '/usr/bin/time';
 const SYSTEMS = 25;
 
@@ -95,6 +99,8 @@ const HEAVY = [
 interface Sample {
   wallMs: number;
   rssKiB: number;
+  /** User + system CPU time (/usr/bin/time, 10 ms resolution); NaN without it. */
+  cpuMs: number;
   stdout: string;
 }
 
@@ -112,7 +118,7 @@ function runOnce(argv: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<S
   const useTime = existsSync(TIME);
   const timeFile = join(cwd, 'time.out');
   const [cmd, cmdArgs] = useTime
-    ? [TIME, ['-f', '%M', '-o', timeFile, process.execPath, ...argv]]
+    ? [TIME, ['-f', '%M %U %S', '-o', timeFile, process.execPath, ...argv]]
     : [process.execPath, argv];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
@@ -128,8 +134,9 @@ function runOnce(argv: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<S
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
       clearInterval(poll);
       if (code !== 0) return reject(new Error(`${argv.join(' ')} exited ${code}: ${stderr.trim()}`));
-      const rssKiB = useTime ? Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) : peak;
-      resolve({ wallMs, rssKiB, stdout });
+      if (!useTime) return resolve({ wallMs, rssKiB: peak, cpuMs: NaN, stdout });
+      const [rss, user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ');
+      resolve({ wallMs, rssKiB: Number(rss), cpuMs: (Number(user) + Number(sys)) * 1000, stdout });
     });
   });
 }
@@ -174,6 +181,15 @@ async function seed(url: string, prefix: string): Promise<void> {
   }
 }
 
+/** The three measured commands of one build, each with what its output must show. */
+function cliCommands(bin: string, label: string): Array<[string, string[], string]> {
+  return [
+    [`--help${label}`, [bin, '--help'], 'Commands:'],
+    [`status${label}`, [bin, 'status'], `${SYSTEMS - 20} more systems`],
+    [`plan${label}`, [bin, 'plan'], `Systems: ${SYSTEMS} from the registry`],
+  ];
+}
+
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
@@ -205,13 +221,15 @@ async function measure(
     for (const [name, argv] of commands) samples.get(name)!.push(await runOnce(argv, env, cwd));
   }
   console.error(`load after ${load()}`);
-  console.log('| command | median wall | max wall | median peak RSS | max peak RSS |');
-  console.log('| --- | ---: | ---: | ---: | ---: |');
+  console.log('| command | median wall | max wall | median CPU | median peak RSS | max peak RSS |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const [name, list] of samples) {
     const wall = list.map((s) => s.wallMs / 1000);
     const rss = list.map((s) => s.rssKiB / 1024);
+    const cpu = median(list.map((s) => s.cpuMs / 1000));
     console.log(
       `| ${name} | ${median(wall).toFixed(2)} s | ${Math.max(...wall).toFixed(2)} s | ` +
+        `${Number.isNaN(cpu) ? '–' : `${cpu.toFixed(2)} s`} | ` +
         `${median(rss).toFixed(0)} MiB | ${Math.max(...rss).toFixed(0)} MiB |`,
     );
   }
@@ -289,9 +307,8 @@ try {
               ? [['node + the bundle’s chunks of those five', ['--input-type=module', '-e', bundled], '']]
               : [];
           })(),
-          ['--help', [BIN, '--help'], 'Commands:'],
-          ['status', [BIN, 'status'], `${SYSTEMS - 20} more systems`],
-          ['plan', [BIN, 'plan'], `Systems: ${SYSTEMS} from the registry`],
+          ...cliCommands(BIN, ''),
+          ...(AGAINST ? cliCommands(AGAINST, ' (--against)') : []),
         ],
         env,
         cwd,

@@ -2,12 +2,45 @@
 // `status`, `plan` and the one-shot summaries write a duration or a list of ids the same way.
 import { terminalSafe } from './terminal-text.js';
 
-/** A whole number with thousands separators: `12,345`. */
-export const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+// Numbers are grouped by hand, not with toLocaleString: the first Intl number format loads ICU's
+// locale data, ~20 ms and some MiB of every `status` and `plan` (docs/benchmarks.md, "CLI
+// start-up"). The output is what toLocaleString('en-US') prints (test/commands/format.test.ts).
 
-/** A number with at most two decimals: `96`, `1,200.33`. */
-export const num = (n: number): string =>
-  Number.isInteger(n) ? int(n) : n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+/** Digits of a whole, finite, non-negative number below 10^21 in groups of three: `12,345`. */
+function grouped(digits: string): string {
+  const head = digits.length % 3 || 3;
+  let out = digits.slice(0, head);
+  for (let i = head; i < digits.length; i += 3) out += ',' + digits.slice(i, i + 3);
+  return out;
+}
+
+/** `-` for a negative number and for -0, as toLocaleString writes them. */
+const sign = (n: number): string => (n < 0 || Object.is(n, -0) ? '-' : '');
+
+/** A whole number with thousands separators: `12,345`. */
+export function int(n: number): string {
+  const whole = Math.round(n);
+  // NaN, ±Infinity and numbers whose String() is exponential are left to Intl: never met in practice.
+  if (!(Math.abs(whole) < 1e21)) return whole.toLocaleString('en-US');
+  return sign(whole) + grouped(String(Math.abs(whole)));
+}
+
+/** A number with at most two decimals, rounded half away from zero: `96`, `1,200.33`. */
+export function num(n: number): string {
+  if (Number.isInteger(n)) return int(n);
+  // Hundredths stay exact below 2^53: beyond 10^13, and for NaN and ±Infinity, Intl decides.
+  if (!(Math.abs(n) < 1e13)) return n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  // toFixed rounds the double's exact value (1.005 is 1.00499…): rounding the shortest decimal
+  // that names the double, as Intl does, needs the digits of String(n), not of n * 100.
+  const digits = String(Math.abs(n));
+  // Below 10^-6 String() is exponential; such a number is 0 to two decimals.
+  const hundredths = digits.includes('e') ? 0 : Math.round(Number(`${digits}e2`));
+  if (hundredths === 0) return sign(n) + '0';
+  const whole = Math.trunc(hundredths / 100);
+  const cents = hundredths % 100;
+  const fraction = cents === 0 ? '' : '.' + String(cents).padStart(2, '0').replace(/0$/, '');
+  return sign(n) + grouped(String(whole)) + fraction;
+}
 
 /** `1d 5m`, `6h`, `15m`, `30s`: durations as people read them. */
 export function humanDuration(ms: number): string {
