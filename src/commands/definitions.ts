@@ -16,6 +16,7 @@ import {
   positive,
   wholeNumber,
 } from './options.js';
+import { keepTheYoungGenerationSmall } from './heap-growth.js';
 
 const print = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -103,6 +104,7 @@ function defineReports(program: Command): void {
     )
     .option('--json', 'everything, machine-readable')
     .action(async (options: { system?: number[]; limit?: number; json?: boolean }) => {
+      keepTheYoungGenerationSmall();
       const [{ loadConfig }, { runStatus }] = await Promise.all([
         import('../config.js'),
         import('./status/index.js'),
@@ -119,6 +121,7 @@ function defineReports(program: Command): void {
     )
     .option('--json', 'machine-readable output')
     .action(async (options: { systems?: number; json?: boolean }) => {
+      keepTheYoungGenerationSmall();
       const [{ loadConfig }, { runPlan }] = await Promise.all([import('../config.js'), import('./plan.js')]);
       await runPlan(loadConfig(), options, print);
     });

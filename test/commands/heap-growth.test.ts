@@ -1,4 +1,4 @@
-import { HEAP_GROWING_PERCENT, heapGrowthFlag } from '../../src/commands/heap-growth.js';
+import { HEAP_GROWING_PERCENT, heapGrowthFlag, youngGenerationFlag } from '../../src/commands/heap-growth.js';
 
 describe('the heap growth factor', () => {
   it('is set when the operator chose none', () => {
@@ -15,5 +15,24 @@ describe('the heap growth factor', () => {
     [[], '--heap_growing_percent=30'],
   ])('leaves the operator’s choice alone (execArgv %j, NODE_OPTIONS %j)', (execArgv, nodeOptions) => {
     expect(heapGrowthFlag(execArgv, nodeOptions)).toBeUndefined();
+  });
+});
+
+describe('the young generation of a short report', () => {
+  it('is kept at its starting size when the operator chose nothing about it', () => {
+    expect(youngGenerationFlag([], undefined)).toBe('--semi-space-growth-factor=1');
+    expect(youngGenerationFlag(['--heap-growing-percent=80'], '--max-old-space-size=512')).toBe(
+      '--semi-space-growth-factor=1',
+    );
+  });
+
+  it.each([
+    [['--max-semi-space-size=32'], undefined],
+    [['--min_semi_space_size=4'], undefined],
+    [['--semi-space-growth-factor=4'], undefined],
+    [[], '--max-semi-space-size=16'],
+    [[], '--enable-source-maps --semi_space_growth_factor=2'],
+  ])('leaves the operator’s choice alone (execArgv %j, NODE_OPTIONS %j)', (execArgv, nodeOptions) => {
+    expect(youngGenerationFlag(execArgv, nodeOptions)).toBeUndefined();
   });
 });
