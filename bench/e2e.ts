@@ -7,6 +7,7 @@
 //   node --import tsx bench/e2e.ts [--micros 100] [--days 60] [--rounds 5]
 //   node --import tsx bench/e2e.ts --rss-only --days 7,730 [--rounds 1]
 //   node --import tsx bench/e2e.ts --rounds 1 --child-node-args='--cpu-prof --cpu-prof-dir=/tmp/p'
+//   node --import tsx bench/e2e.ts --bin /tmp/before/bin/enphase-etl.js   (another build)
 //
 // Build first (`npm run build`): the backfill runs bin/enphase-etl.js. Needs redis-server, influxd
 // and curl (test/support finds or starts them). Run it under `flock /work/wt/bench.lock` on a
@@ -33,7 +34,6 @@ import {
 const SYSTEM_ID = 100_001; // Los Angeles: battery, meters, an EV charger — every dataset applies.
 const SAMPLE_MS = 20;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'bin', 'enphase-etl.js');
 
 const { values: args } = parseArgs({
   options: {
@@ -47,8 +47,11 @@ const { values: args } = parseArgs({
     /** Extra environment of the backfill, `K=V,K=V` (e.g. INFLUX_MAX_BUFFERED_LINES=20000). */
     'child-env': { type: 'string', default: '' },
     'serve-simulator': { type: 'boolean', default: false },
+    /** Another build's bin/enphase-etl.js (a copy of bin/, dist/, openapi/ and package.json beside node_modules). */
+    bin: { type: 'string' },
   },
 });
+const CLI = args.bin ?? join(ROOT, 'bin', 'enphase-etl.js');
 
 interface TokenPair {
   access_token: string;
