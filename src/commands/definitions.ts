@@ -16,7 +16,7 @@ import {
   positive,
   wholeNumber,
 } from './options.js';
-import { keepTheYoungGenerationSmall } from './heap-growth.js';
+import { loadWithASmallYoungGeneration } from './heap-growth.js';
 
 const print = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -104,11 +104,9 @@ function defineReports(program: Command): void {
     )
     .option('--json', 'everything, machine-readable')
     .action(async (options: { system?: number[]; limit?: number; json?: boolean }) => {
-      keepTheYoungGenerationSmall();
-      const [{ loadConfig }, { runStatus }] = await Promise.all([
-        import('../config.js'),
-        import('./status/index.js'),
-      ]);
+      const [{ loadConfig }, { runStatus }] = await loadWithASmallYoungGeneration(() =>
+        Promise.all([import('../config.js'), import('./status/index.js')]),
+      );
       await runStatus(loadConfig(), options, print);
     });
   program
@@ -121,8 +119,9 @@ function defineReports(program: Command): void {
     )
     .option('--json', 'machine-readable output')
     .action(async (options: { systems?: number; json?: boolean }) => {
-      keepTheYoungGenerationSmall();
-      const [{ loadConfig }, { runPlan }] = await Promise.all([import('../config.js'), import('./plan.js')]);
+      const [{ loadConfig }, { runPlan }] = await loadWithASmallYoungGeneration(() =>
+        Promise.all([import('../config.js'), import('./plan.js')]),
+      );
       await runPlan(loadConfig(), options, print);
     });
 }

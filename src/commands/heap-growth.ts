@@ -26,11 +26,12 @@ const HEAP_GROWTH: V8Setting = {
 };
 
 /**
- * The young generation kept at its starting size. Loading a command's modules allocates ~12 MiB
- * that almost all survives, and V8 answers by doubling the semi-spaces up to 2 × 8 MiB: pages a
- * short report touches once and never needs. Kept at 1 MiB, `status` and `plan` peak 3–5 MiB lower
- * and start ~20–30 ms sooner (docs/benchmarks.md, "CLI start-up"). Only for the reports: a
- * long-running command's short-lived objects want a young generation that can grow.
+ * The young generation kept at its starting size while a short report loads its modules. Loading
+ * allocates ~12 MiB that almost all survives, and V8 answers by doubling the semi-spaces up to
+ * 2 × 8 MiB: pages touched once and never needed. Kept at 1 MiB, `status` and `plan` peak 3–5 MiB
+ * lower and start ~20–30 ms sooner (docs/benchmarks.md, "CLI start-up"). Once loaded, V8's own
+ * growth (factor 2) is back: reading a registry of 10,000 systems makes short-lived garbage, which
+ * a young generation kept small would promote and collect again (0.2 s more for `status`).
  */
 const SMALL_YOUNG_GENERATION: V8Setting = {
   flag: '--semi-space-growth-factor=1',
@@ -63,7 +64,19 @@ export function collectBeforeTheHeapBalloons(): void {
   apply(heapGrowthFlag(process.execArgv, process.env.NODE_OPTIONS));
 }
 
-/** A short report (`status`, `plan`), before it loads its modules: the young generation stays small. */
-export function keepTheYoungGenerationSmall(): void {
-  apply(youngGenerationFlag(process.execArgv, process.env.NODE_OPTIONS));
+/** V8's own growth factor for the young generation, put back after loading. */
+const DEFAULT_YOUNG_GENERATION_GROWTH = '--semi-space-growth-factor=2';
+
+/**
+ * A short report's (`status`, `plan`) imports, with the young generation kept at its starting
+ * size while they load; V8's own growth again afterwards.
+ */
+export async function loadWithASmallYoungGeneration<T>(load: () => Promise<T>): Promise<T> {
+  const flag = youngGenerationFlag(process.execArgv, process.env.NODE_OPTIONS);
+  apply(flag);
+  try {
+    return await load();
+  } finally {
+    if (flag) apply(DEFAULT_YOUNG_GENERATION_GROWTH);
+  }
 }
