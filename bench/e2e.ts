@@ -16,7 +16,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startInfluxV1, startRedis } from '../test/support/services.js';
@@ -231,7 +231,8 @@ const mb = (n: number): string => n.toFixed(0);
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 async function main(): Promise<void> {
-  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('build first: npm run build');
+  if (!existsSync(join(dirname(CLI), '..', 'dist', 'cli.js')))
+    throw new Error(`${CLI}: no dist/cli.js beside it (build first: npm run build)`);
   const micros = Number(args.micros);
   const rounds = Number(args.rounds);
   const daysList = String(args.days).split(',').map(Number);

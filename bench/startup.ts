@@ -41,9 +41,13 @@ const AGAINST = args.includes('--against') ? resolve(arg('against', '')) : undef
 const TIME = '/usr/bin/time';
 const SYSTEMS = 25;
 
-if (!existsSync(new URL('../dist/cli.js', pathToFileURL(BIN)))) {
-  console.error('dist/ is missing: run `npm run build` first');
-  process.exit(2);
+for (const bin of AGAINST ? [BIN, AGAINST] : [BIN]) {
+  if (!existsSync(new URL('../dist/cli.js', pathToFileURL(bin)))) {
+    console.error(
+      `${bin}: no dist/cli.js beside it (run \`npm run build\` first, or name a bin/enphase-etl.js)`,
+    );
+    process.exit(2);
+  }
 }
 
 /** Resolved from the project, so a floor imports the same copies the CLI does. */

@@ -3,7 +3,7 @@
 import { terminalSafe } from './terminal-text.js';
 
 // Numbers are grouped by hand, not with toLocaleString: the first Intl number format loads ICU's
-// locale data, ~20 ms and some MiB of every `status` and `plan` (docs/benchmarks.md, "CLI
+// locale data, 20–30 ms and some MiB of every `status` and `plan` (docs/benchmarks.md, "CLI
 // start-up"). The output is what toLocaleString('en-US') prints (test/commands/format.test.ts).
 
 /** Digits of a whole, finite, non-negative number below 10^21 in groups of three: `12,345`. */
@@ -30,11 +30,16 @@ export function num(n: number): string {
   if (Number.isInteger(n)) return int(n);
   // Hundredths stay exact below 2^53: beyond 10^13, and for NaN and ±Infinity, Intl decides.
   if (!(Math.abs(n) < 1e13)) return n.toLocaleString('en-US', { maximumFractionDigits: 2 });
-  // toFixed rounds the double's exact value (1.005 is 1.00499…): rounding the shortest decimal
-  // that names the double, as Intl does, needs the digits of String(n), not of n * 100.
+  // Intl rounds the shortest decimal that names the double (1.005 is "1.005", though the double is
+  // 1.00499…), half away from zero: so the digits of String(n) are rounded, never n * 100 (a
+  // double again: 0.46499999999999997 * 100 is 46.5).
   const digits = String(Math.abs(n));
   // Below 10^-6 String() is exponential; such a number is 0 to two decimals.
-  const hundredths = digits.includes('e') ? 0 : Math.round(Number(`${digits}e2`));
+  let hundredths = 0;
+  if (!digits.includes('e')) {
+    const [units = '0', decimals = ''] = digits.split('.');
+    hundredths = Number(units + (decimals + '00').slice(0, 2)) + (decimals.charAt(2) >= '5' ? 1 : 0);
+  }
   if (hundredths === 0) return sign(n) + '0';
   const whole = Math.trunc(hundredths / 100);
   const cents = hundredths % 100;

@@ -1,6 +1,7 @@
 // V8 settings a command applies to itself at start (Node leaves V8's flags writable after start,
-// and V8 reads these each time it sizes a space). An operator's own choice, on the command line
-// or in NODE_OPTIONS, always wins: the setting is then left alone.
+// and V8 reads these each time it sizes a space). An operator's own choice, on Node's command line
+// (or in NODE_OPTIONS, which Node 20 allows for --max-semi-space-size only), always wins: the
+// setting is then left alone.
 import v8 from 'node:v8';
 
 interface V8Setting {
@@ -27,7 +28,7 @@ const HEAP_GROWTH: V8Setting = {
 
 /**
  * The young generation kept at its starting size while a short report loads its modules. Loading
- * allocates ~12 MiB that almost all survives, and V8 answers by doubling the semi-spaces up to
+ * allocates ~13 MiB that almost all survives, and V8 answers by doubling the semi-spaces up to
  * 2 × 8 MiB: pages touched once and never needed. Kept at 1 MiB, `status` and `plan` peak 3–5 MiB
  * lower and start ~20–30 ms sooner (docs/benchmarks.md, "CLI start-up"). Once loaded, V8's own
  * growth (factor 2) is back: reading a registry of 10,000 systems makes short-lived garbage, which
@@ -64,8 +65,9 @@ export function collectBeforeTheHeapBalloons(): void {
   apply(heapGrowthFlag(process.execArgv, process.env.NODE_OPTIONS));
 }
 
-/** V8's own growth factor for the young generation, put back after loading. */
-const DEFAULT_YOUNG_GENERATION_GROWTH = '--semi-space-growth-factor=2';
+/** V8's own growth factor for the young generation in Node 20, put back after loading (a test
+ * checks the default against `node --v8-options`). */
+export const DEFAULT_YOUNG_GENERATION_GROWTH = '--semi-space-growth-factor=2';
 
 /**
  * A short report's (`status`, `plan`) imports, with the young generation kept at its starting

@@ -3,6 +3,17 @@ import { int, num } from '../../src/commands/format.js';
 
 // int and num group digits by hand so that `status` and `plan` never load Intl's number data;
 // what they print must stay what toLocaleString('en-US') prints, which they replaced.
+/** The next double after `x` towards `to` (Math.nextafter). */
+function nextDouble(x: number, to: number): number {
+  if (Number.isNaN(x) || x === to) return x;
+  if (x === 0) return to > 0 ? Number.MIN_VALUE : -Number.MIN_VALUE;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigInt64(0);
+  view.setBigInt64(0, to > x === x > 0 ? bits + 1n : bits - 1n);
+  return view.getFloat64(0);
+}
+
 const intlInt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const intlNum = (n: number): string =>
   Number.isInteger(n) ? intlInt(n) : n.toLocaleString('en-US', { maximumFractionDigits: 2 });
@@ -34,6 +45,28 @@ describe('number formatting without Intl', () => {
       expect(num(n)).toBe(text);
       expect(intlNum(n)).toBe(text);
     }
+    // Just below a half-hundredth, where n * 100 as a double would land on x.5 and round up.
+    for (const [n, text] of [
+      [0.46499999999999997, '0.46'],
+      [1.4849999999999999, '1.48'],
+      [-0.46499999999999997, '-0.46'],
+      [7808431152815.1045, '7,808,431,152,815.1'],
+    ] as const) {
+      expect(num(n)).toBe(text);
+      expect(intlNum(n)).toBe(text);
+    }
+    const nearHalves = fc
+      .tuple(fc.integer({ min: -1_000_000_000, max: 1_000_000_000 }), fc.integer({ min: -3, max: 3 }))
+      .map(([k, steps]) => {
+        let n = (k + 0.5) / 100;
+        // A few doubles either side of the nearest double to k/100 + 0.005.
+        for (let i = 0; i < Math.abs(steps); i += 1) n = nextDouble(n, steps > 0 ? Infinity : -Infinity);
+        return n;
+      });
+    fc.assert(
+      fc.property(nearHalves, (n) => num(n) === intlNum(n)),
+      { numRuns: 20_000 },
+    );
     // Doubles of every magnitude, and decimals with few digits (where halves are common).
     const decimals = fc
       .tuple(fc.integer({ min: -10_000_000, max: 10_000_000 }), fc.constantFrom(1, 10, 100, 1000, 10_000))

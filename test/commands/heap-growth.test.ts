@@ -1,4 +1,10 @@
-import { HEAP_GROWING_PERCENT, heapGrowthFlag, youngGenerationFlag } from '../../src/commands/heap-growth.js';
+import { execFileSync } from 'node:child_process';
+import {
+  DEFAULT_YOUNG_GENERATION_GROWTH,
+  HEAP_GROWING_PERCENT,
+  heapGrowthFlag,
+  youngGenerationFlag,
+} from '../../src/commands/heap-growth.js';
 
 describe('the heap growth factor', () => {
   it('is set when the operator chose none', () => {
@@ -19,6 +25,13 @@ describe('the heap growth factor', () => {
 });
 
 describe('the young generation of a short report', () => {
+  it('is given back V8’s own growth factor after loading: the one this Node starts with', () => {
+    // A Node whose V8 grows the young generation by another factor would be left with ours.
+    const options = execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8' });
+    const defaults = /default: (--semi-space-growth-factor=\d+)/.exec(options);
+    expect(defaults?.[1]).toBe(DEFAULT_YOUNG_GENERATION_GROWTH);
+  });
+
   it('is kept at its starting size when the operator chose nothing about it', () => {
     expect(youngGenerationFlag([], undefined)).toBe('--semi-space-growth-factor=1');
     expect(youngGenerationFlag(['--heap-growing-percent=80'], '--max-old-space-size=512')).toBe(
