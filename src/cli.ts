@@ -27,9 +27,8 @@ export function buildProgram(): Command {
 
 /** Exit code for an error that escaped a command (DESIGN §4). */
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof CommanderError) {
-    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
-  }
+  // Commander ends `--help`, `help <command>` and `--version` with exit code 0; the rest is usage.
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
   // A refused refresh token is fixed like a configuration: by a person, with `enphase-etl auth`.
   if (error instanceof ConfigError || error instanceof UsageError || error instanceof AuthError) return 2;
   return 1;

@@ -39,6 +39,17 @@ describe('enphase-etl command line', () => {
     }
   });
 
+  it('shows a command’s help for `help <command>` and for `<command> --help`, exit 0', async () => {
+    for (const args of [
+      ['help', 'backfill'],
+      ['backfill', '--help'],
+    ]) {
+      const { code, stdout } = await cli(args);
+      expect(code).toBe(0);
+      expect(stdout).toContain('Usage: enphase-etl backfill');
+    }
+  });
+
   it('exits 2 on an unknown command', async () => {
     const { code, stderr } = await cli(['frobnicate']);
     expect(code).toBe(2);
