@@ -139,7 +139,7 @@ export async function guarded<T>(
  * once every request of it has succeeded: a failing window throws (as an ExtractError when its
  * body was bad) before anything of it is yielded, and the windows after it are not fetched.
  */
-export async function* extractWindows(
+export function extractWindows(
   deps: ExtractDeps,
   spec: ExtractorSpec,
   system: SystemInfo,
@@ -147,13 +147,10 @@ export async function* extractWindows(
   to: number,
   fetchWindow: (window: RequestWindow, get: LooseGet, now: number) => Promise<DataPoint[]>,
 ): AsyncGenerator<ExtractedWindow> {
-  const { dataset } = spec;
-  const now = deps.now();
-  const get = looseGet(deps.client);
-  for (const window of windowsFor(spec.window, system, from, to, now)) {
-    const points = await guarded(system, dataset, window, undefined, () => fetchWindow(window, get, now));
-    yield { dataset, window, points, loadedUntil: Math.min(window.to, now) };
-  }
+  // A window in one piece: the same loop as a per-device window's.
+  return extractWindowPieces(deps, spec, system, from, to, async function* (window, get, now) {
+    yield await fetchWindow(window, get, now);
+  });
 }
 
 /**
